@@ -1,0 +1,3 @@
+import { createHealthHandler } from './health';
+
+export const handler = createHealthHandler();

@@ -1,0 +1,3 @@
+import { createMeHandler } from './me';
+
+export const handler = createMeHandler();

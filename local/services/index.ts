@@ -1,0 +1,16 @@
+import { cognitoService } from './cognito';
+import { motoService } from './moto';
+import { oidcService } from './oidc';
+import { serverlessOfflineService } from './serverless-offline';
+import type { LocalService } from './types';
+
+/**
+ * The offline stack, in start order (stopped in reverse). Backends and stand-ins go before
+ * serverless offline, which needs all of their URLs.
+ */
+export const localServices: LocalService[] = [
+  motoService,
+  cognitoService,
+  oidcService,
+  serverlessOfflineService,
+];

@@ -1,0 +1,37 @@
+import { startProcess, waitForHttp } from '../child-process';
+import { LOCAL_HOST } from '../ports';
+import type { LocalService } from './types';
+
+/** Credentials moto accepts; nothing real. The Lambda signs with them like with role credentials. */
+export const MOTO_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_SESSION_TOKEN: 'testing',
+} as const;
+export const MOTO_REGION = 'us-east-1';
+
+/** moto_server: Secrets Manager and Cognito, as AWS speaks them. */
+export const motoService: LocalService = {
+  name: 'moto',
+  async start({ ports, state, lambdaEnv, verbose }) {
+    const endpoint = `http://${LOCAL_HOST}:${ports.moto}`;
+    const child = startProcess(
+      'moto',
+      'moto_server',
+      ['-H', LOCAL_HOST, '-p', String(ports.moto)],
+      {
+        echo: verbose,
+      },
+    );
+    await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
+    state.moto = { endpoint, region: MOTO_REGION };
+    Object.assign(lambdaEnv, MOTO_CREDENTIALS, {
+      AWS_REGION: MOTO_REGION,
+      CROSSGATE_AWS_ENDPOINT: endpoint,
+    });
+    return {
+      summary: [`moto (Secrets Manager, Cognito)   ${endpoint}  pid ${child.pid}`],
+      stop: child.stop,
+    };
+  },
+};

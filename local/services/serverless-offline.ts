@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import { startProcess, waitForHttp } from '../child-process';
+import { LOCAL_HOST } from '../ports';
+import type { LocalService } from './types';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * serverless offline (osls, serverless-offline): API Gateway's HTTP API and the Lambda runtime.
+ * Last to start, because the functions' environment is the URLs of everything else.
+ *
+ * The edge JWT authorizer is switched off here (`noAuth` in serverless.yml) because offline it
+ * can only decode tokens and accepts one issuer; the Lambda verifies every token itself.
+ */
+export const serverlessOfflineService: LocalService = {
+  name: 'serverless-offline',
+  async start({ ports, state, lambdaEnv, verbose }) {
+    const osls = fileURLToPath(
+      new URL('../../node_modules/osls/bin/serverless.js', import.meta.url),
+    );
+    const child = startProcess(
+      'serverless-offline',
+      process.execPath,
+      [
+        osls,
+        'offline',
+        'start',
+        '--stage',
+        'dev',
+        '--host',
+        LOCAL_HOST,
+        '--httpPort',
+        String(ports.gateway),
+        '--lambdaPort',
+        String(ports.lambda),
+      ],
+      {
+        cwd: projectRoot,
+        echo: verbose,
+        env: {
+          ...process.env,
+          ...lambdaEnv,
+          SLS_TELEMETRY_DISABLED: '1',
+          SLS_NOTIFICATIONS_MODE: 'off',
+        },
+      },
+    );
+    const gatewayUrl = `http://${LOCAL_HOST}:${ports.gateway}`;
+    await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
+    state.gatewayUrl = gatewayUrl;
+    return {
+      summary: [
+        `gateway (serverless offline)     http://localhost:${ports.gateway}  pid ${child.pid}`,
+      ],
+      stop: child.stop,
+    };
+  },
+};

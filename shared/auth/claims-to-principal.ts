@@ -1,0 +1,51 @@
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import type { IssuerConfig } from '../config/issuers-schema';
+import type { Principal } from './principal';
+
+const defaultGroupsClaim = { cognito: 'cognito:groups', oidc: 'groups' } as const;
+
+/** Turns verified claims into the one Principal shape every route works with. */
+export function principalFromClaims(payload: JwtPayload, issuer: IssuerConfig): Principal {
+  const subject = stringClaim(payload, 'sub') ?? '';
+  const clientId =
+    stringClaim(payload, 'client_id') ??
+    stringClaim(payload, 'azp') ??
+    (issuer.type === 'cognito' && payload.token_use === 'id'
+      ? stringClaim(payload, 'aud')
+      : undefined);
+  // RFC 9068: a token issued to a client for itself has sub == client_id; Auth0 marks it with gty.
+  const kind =
+    payload.gty === 'client_credentials' || (clientId !== undefined && subject === clientId)
+      ? 'machine'
+      : 'person';
+  const username =
+    (issuer.usernameClaim ? stringClaim(payload, issuer.usernameClaim) : undefined) ??
+    stringClaim(payload, 'username') ??
+    stringClaim(payload, 'cognito:username') ??
+    stringClaim(payload, 'preferred_username') ??
+    (kind === 'machine' ? clientId : undefined);
+
+  return {
+    subject,
+    username,
+    email: stringClaim(payload, 'email'),
+    groups: listClaim(payload[issuer.groupsClaim ?? defaultGroupsClaim[issuer.type]]),
+    scopes: listClaim(payload.scope ?? payload.scp),
+    issuer: stringClaim(payload, 'iss') ?? '',
+    issuerName: issuer.name,
+    clientId,
+    kind,
+  };
+}
+
+function stringClaim(payload: JwtPayload, name: string): string | undefined {
+  const value = payload[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Claims such as scope come as a space-separated string or as an array, depending on the issuer. */
+function listClaim(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(' ').filter(Boolean);
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return [];
+}

@@ -1,0 +1,42 @@
+import { inject } from 'vitest';
+import type { StackState } from '../../local/services/types';
+import { tokenFor, type TokenKind } from '../../local/tokens';
+
+/** The offline stack started by tests/setup/stack.ts. */
+export function testStack(): StackState {
+  const stack = inject('stack');
+  if (!stack) throw new Error('this test needs the offline stack (unset CROSSGATE_SKIP_STACK)');
+  return stack;
+}
+
+export function gatewayUrl(path: string): string {
+  const url = testStack().gatewayUrl;
+  if (!url) throw new Error('serverless offline is not running');
+  return `${url}${path}`;
+}
+
+/** A real token for a seeded principal, from Cognito (moto) or the OIDC provider. */
+export function token(name: string, kind: TokenKind = 'access'): Promise<string> {
+  return tokenFor(testStack(), name, kind);
+}
+
+export async function callGateway(
+  path: string,
+  init: RequestInit & { bearer?: string } = {},
+): Promise<{ status: number; headers: Headers; body: unknown; text: string }> {
+  const headers = new Headers(init.headers);
+  if (init.bearer !== undefined) headers.set('authorization', `Bearer ${init.bearer}`);
+  const response = await fetch(gatewayUrl(path), {
+    ...init,
+    headers,
+    signal: AbortSignal.timeout(25_000),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON; the raw text is in `text`.
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}
