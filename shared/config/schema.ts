@@ -14,6 +14,13 @@ export const awsSchema = z.strictObject({
   endpoint: z.url().optional(),
 });
 
+export const secretsSchema = z.strictObject({
+  /** How long a secret value is served from the container's cache. */
+  ttlSeconds: z.number().int().positive().default(300),
+  /** How long past its TTL the last good value is served while Secrets Manager fails. */
+  staleGraceSeconds: z.number().int().nonnegative().default(900),
+});
+
 export const configSchema = z.strictObject({
   service: z.strictObject({ name: z.string().min(1).default('crossgate') }).prefault({}),
   issuers: z
@@ -25,6 +32,7 @@ export const configSchema = z.strictObject({
   jwks: jwksSchema.prefault({}),
   auth: authSchema.prefault({}),
   aws: awsSchema.prefault({}),
+  secrets: secretsSchema.prefault({}),
   routes: z.record(z.string().regex(/^(GET|POST|PUT|PATCH|DELETE|ANY) \/\S*$/), routePolicySchema),
   cloudRun: cloudRunSchema.optional(),
   spanner: spannerSchema.optional(),
