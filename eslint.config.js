@@ -11,11 +11,19 @@ export default tseslint.config(
     rules: {
       // Logging goes through the structured logger; stray console calls would bypass redaction.
       'no-console': ['error', { allow: ['error'] }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
     files: ['local/**', 'tests/**', 'bench/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // A failed assumption in a test should fail the test right there.
+    files: ['tests/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );

@@ -67,6 +67,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     await stopAll();
     throw error;
   }
+  state.lambdaEnv = lambdaEnv;
   mkdirSync(dirname(stateFile), { recursive: true });
   writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
   return { state, summary: started.flatMap((service) => service.summary), stop: stopAll };

@@ -9,6 +9,8 @@ export async function tokenFor(
   state: StackState,
   name: string,
   kind: TokenKind = 'access',
+  /** OIDC resource indicator (audience); crossgate's by default. */
+  resource?: string,
 ): Promise<string> {
   const person = state.cognito?.users[name];
   if (person && state.cognito && state.moto) {
@@ -37,7 +39,7 @@ export async function tokenFor(
       body: new URLSearchParams({
         grant_type: 'client_credentials',
         scope: client.scope,
-        resource: state.oidc.audience,
+        resource: resource ?? state.oidc.audience,
       }),
     });
     const body = (await response.json()) as { access_token?: string; error?: string };

@@ -9,3 +9,6 @@ export type MachineClientName = keyof typeof seededMachineClients;
 
 /** The audience crossgate expects in machine tokens (the resource indicator). */
 export const CROSSGATE_AUDIENCE = 'urn:crossgate:api';
+
+/** A second API the provider issues tokens for; crossgate must refuse them (wrong audience). */
+export const OTHER_AUDIENCE = 'urn:other:api';

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
-import { CROSSGATE_AUDIENCE, seededMachineClients } from './machine-clients';
+import Provider, { errors } from 'oidc-provider';
+import { CROSSGATE_AUDIENCE, OTHER_AUDIENCE, seededMachineClients } from './machine-clients';
 
 export interface LocalOidcProvider {
   issuer: string;
@@ -59,13 +59,18 @@ export async function startOidcProvider(host: string, port: number): Promise<Loc
         enabled: true,
         defaultResource: () => CROSSGATE_AUDIENCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, _resource, client) => ({
-          scope: [...allScopes].join(' '),
-          audience: CROSSGATE_AUDIENCE,
-          accessTokenTTL: 3600,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: (clients[client.clientId]?.alg ?? 'RS256') as 'RS256' | 'ES256' } },
-        }),
+        getResourceServerInfo: (_ctx, resource, client) => {
+          if (resource !== CROSSGATE_AUDIENCE && resource !== OTHER_AUDIENCE) {
+            throw new errors.InvalidTarget();
+          }
+          return {
+            scope: [...allScopes].join(' '),
+            audience: resource,
+            accessTokenTTL: 3600,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: (clients[client.clientId]?.alg ?? 'RS256') as 'RS256' | 'ES256' } },
+          };
+        },
       },
     },
   });

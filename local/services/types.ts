@@ -19,6 +19,8 @@ export interface StackState {
     audience: string;
     clients: Record<string, { clientSecret: string; scope: string; alg: string }>;
   };
+  /** The environment serverless offline gave the functions (URLs, pool ids; no real secrets). */
+  lambdaEnv?: Record<string, string>;
   /** Extra facts other services publish (Google stand-in, Gerrit, Spanner, ...). */
   [service: string]: unknown;
 }

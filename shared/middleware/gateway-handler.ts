@@ -1,4 +1,5 @@
-import middy from '@middy/core';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { gatewayDependencies, type GatewayDependencies } from '../container';
 import type { HttpResponse } from '../http/responses';
 import { audit } from './audit';
@@ -54,5 +55,7 @@ export function gatewayHandler(handler: GatewayRouteHandler, options: GatewayHan
       }),
     );
   }
-  return chain.use(audit({ logger })).use(problemErrors({ logger }));
+  chain.use(audit({ logger })).use(problemErrors({ logger }));
+  // Lambda hands in a plain Context; the correlation middleware adds `crossgate` to it.
+  return chain as unknown as MiddyfiedHandler<GatewayEvent, HttpResponse, Error, Context>;
 }

@@ -1,6 +1,9 @@
 import { inject } from 'vitest';
 import type { StackState } from '../../local/services/types';
 import { tokenFor, type TokenKind } from '../../local/tokens';
+import { parseConfig } from '../../shared/config/load-config';
+import type { GatewayConfig } from '../../shared/config/schema';
+import { configDocument, unitTestEnv } from './config';
 
 /** The offline stack started by tests/setup/stack.ts. */
 export function testStack(): StackState {
@@ -39,4 +42,9 @@ export async function callGateway(
     // Not JSON; the raw text is in `text`.
   }
   return { status: response.status, headers: response.headers, body, text };
+}
+
+/** The gateway config as the functions under serverless offline see it. */
+export function stackConfig(): GatewayConfig {
+  return parseConfig(configDocument(), { ...unitTestEnv, ...testStack().lambdaEnv });
 }
