@@ -12,47 +12,54 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
  * The edge JWT authorizer is switched off here (`noAuth` in serverless.yml) because offline it
  * can only decode tokens and accepts one issuer; the Lambda verifies every token itself.
  */
-export const serverlessOfflineService: LocalService = {
-  name: 'serverless-offline',
-  async start({ ports, state, lambdaEnv, verbose }) {
-    const osls = fileURLToPath(
-      new URL('../../node_modules/osls/bin/serverless.js', import.meta.url),
-    );
-    const child = startProcess(
-      'serverless-offline',
-      process.execPath,
-      [
-        osls,
-        'offline',
-        'start',
-        '--stage',
-        'dev',
-        '--host',
-        LOCAL_HOST,
-        '--httpPort',
-        String(ports.gateway),
-        '--lambdaPort',
-        String(ports.lambda),
-      ],
-      {
-        cwd: projectRoot,
-        echo: verbose,
-        env: {
-          ...process.env,
-          ...lambdaEnv,
-          SLS_TELEMETRY_DISABLED: '1',
-          SLS_NOTIFICATIONS_MODE: 'off',
+export function createServerlessOfflineService(
+  options: { configFile?: string } = {},
+): LocalService {
+  return {
+    name: 'serverless-offline',
+    async start({ ports, state, lambdaEnv, verbose }) {
+      const osls = fileURLToPath(
+        new URL('../../node_modules/osls/bin/serverless.js', import.meta.url),
+      );
+      const child = startProcess(
+        'serverless-offline',
+        process.execPath,
+        [
+          osls,
+          'offline',
+          'start',
+          '--stage',
+          'dev',
+          ...(options.configFile ? ['--config', options.configFile] : []),
+          '--host',
+          LOCAL_HOST,
+          '--httpPort',
+          String(ports.gateway),
+          '--lambdaPort',
+          String(ports.lambda),
+        ],
+        {
+          cwd: projectRoot,
+          echo: verbose,
+          env: {
+            ...process.env,
+            ...lambdaEnv,
+            SLS_TELEMETRY_DISABLED: '1',
+            SLS_NOTIFICATIONS_MODE: 'off',
+          },
         },
-      },
-    );
-    const gatewayUrl = `http://${LOCAL_HOST}:${ports.gateway}`;
-    await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
-    state.gatewayUrl = gatewayUrl;
-    return {
-      summary: [
-        `gateway (serverless offline)     http://localhost:${ports.gateway}  pid ${child.pid}`,
-      ],
-      stop: child.stop,
-    };
-  },
-};
+      );
+      const gatewayUrl = `http://${LOCAL_HOST}:${ports.gateway}`;
+      await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
+      state.gatewayUrl = gatewayUrl;
+      return {
+        summary: [
+          `gateway (serverless offline)     http://localhost:${ports.gateway}  pid ${child.pid}`,
+        ],
+        stop: child.stop,
+      };
+    },
+  };
+}
+
+export const serverlessOfflineService = createServerlessOfflineService();

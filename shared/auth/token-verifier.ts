@@ -29,12 +29,15 @@ import { InvalidTokenError, ServiceUnavailableError } from '../errors';
 import { principalFromClaims } from './claims-to-principal';
 import { JwksFetcher } from './jwks-fetcher';
 import type { Principal } from './principal';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface TokenVerifierOptions {
   /** How JWKS documents are fetched; defaults to a JwksFetcher built from config. */
   fetcher?: Fetcher;
   /** Shared JWKS cache; defaults to a SimpleJwksCache with a penalty box per JWKS URI. */
   jwksCache?: JwksCache;
+  /** Tokens already verified; defaults to one sized from config (`auth.verifiedTokenCache`). */
+  verifiedTokens?: VerifiedTokenCache;
 }
 
 type VerifierConfig = Pick<GatewayConfig, 'issuers' | 'jwks' | 'auth'>;
@@ -59,6 +62,7 @@ export class TokenVerifier {
     private readonly maxTokenBytes: number,
     /** The fetcher, when it is ours: exposes how many JWKS fetches this container made. */
     readonly fetcher: Fetcher,
+    private readonly verifiedTokens: VerifiedTokenCache,
   ) {}
 
   static create(config: VerifierConfig, options: TokenVerifierOptions = {}): TokenVerifier {
@@ -135,7 +139,13 @@ export class TokenVerifier {
         });
       }
     }
-    return new TokenVerifier(issuersByIss, config.auth.maxTokenBytes, fetcher);
+    const verifiedTokens =
+      options.verifiedTokens ??
+      new VerifiedTokenCache({
+        maxEntries: config.auth.verifiedTokenCache.maxEntries,
+        maxAgeSeconds: config.auth.verifiedTokenCache.maxAgeSeconds,
+      });
+    return new TokenVerifier(issuersByIss, config.auth.maxTokenBytes, fetcher, verifiedTokens);
   }
 
   /** Verifies the token and returns its principal; throws InvalidTokenError or ServiceUnavailableError. */
@@ -143,6 +153,9 @@ export class TokenVerifier {
     if (Buffer.byteLength(token, 'utf8') > this.maxTokenBytes) {
       throw new InvalidTokenError(`token is larger than ${this.maxTokenBytes} bytes`);
     }
+    const remembered = this.verifiedTokens.get(token);
+    if (remembered) return remembered;
+
     let iss: unknown;
     try {
       iss = decomposeUnverifiedJwt(token).payload.iss;
@@ -154,7 +167,9 @@ export class TokenVerifier {
 
     try {
       const payload = await trusted.verify(token);
-      return principalFromClaims(payload, trusted.config);
+      const principal = principalFromClaims(payload, trusted.config);
+      this.verifiedTokens.set(token, principal, payload);
+      return principal;
     } catch (error) {
       throw translateVerificationError(error);
     }

@@ -56,4 +56,14 @@ export const jwksSchema = z.strictObject({
 export const authSchema = z.strictObject({
   /** Bearer tokens longer than this are rejected before any parsing. */
   maxTokenBytes: z.number().int().positive().default(8192),
+  /**
+   * Verified tokens are remembered (by their exact string) so that a reused token costs one
+   * signature check; exp and nbf are re-checked on every use. maxEntries 0 turns it off.
+   */
+  verifiedTokenCache: z
+    .strictObject({
+      maxEntries: z.number().int().nonnegative().default(1000),
+      maxAgeSeconds: z.number().int().positive().default(300),
+    })
+    .prefault({}),
 });

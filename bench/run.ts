@@ -1,0 +1,99 @@
+import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolvePorts } from '../local/ports';
+import { localServices } from '../local/services/index';
+import { createServerlessOfflineService } from '../local/services/serverless-offline';
+import { startStack } from '../local/stack';
+import { tokenFor } from '../local/tokens';
+import { parseConfig } from '../shared/config/load-config';
+import { configDocument, unitTestEnv } from '../tests/helpers/config';
+import { memoryGrowth } from './sections/memory';
+import { throughput, type ThroughputResult } from './sections/throughput';
+import { warmOverhead } from './sections/warm-overhead';
+import { round } from './stats';
+
+/**
+ * `npm run bench`: what the gateway costs on top of the call it protects. Brings up the
+ * offline stack on its own ports (offset 50000), measures, stops it. Never part of `npm test`.
+ */
+const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 30);
+const iterations = Number(process.env.BENCH_ITERATIONS ?? 20_000);
+const ports = resolvePorts({
+  ...process.env,
+  CROSSGATE_PORT_OFFSET: process.env.CROSSGATE_PORT_OFFSET ?? '50000',
+});
+
+const services = [
+  ...localServices.filter((service) => service.name !== 'serverless-offline'),
+  createServerlessOfflineService({ configFile: 'serverless.bench.yml' }),
+];
+
+console.log(`crossgate bench: starting the offline stack (gateway on ${ports.gateway})...`);
+const stack = await startStack({
+  ports,
+  services,
+  stateFile: `.local/stack-bench-${ports.gateway}.json`,
+});
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cpuCount: cpus().length,
+};
+try {
+  const config = parseConfig(configDocument(), { ...unitTestEnv, ...stack.state.lambdaEnv });
+
+  console.log(`1. warm overhead in process (${iterations} iterations per subject)...`);
+  const warm = await warmOverhead(stack.state, config, iterations);
+  results.warmOverhead = warm;
+
+  console.log('5. memory after 1,000 and 10,000 warm requests...');
+  results.memory = await memoryGrowth(stack.state, config);
+
+  console.log(
+    `4. throughput through serverless offline (${durationSeconds} s each, 32 connections)...`,
+  );
+  const bob = { authorization: `Bearer ${await tokenFor(stack.state, 'bob')}` };
+  const gateway = stack.state.gatewayUrl!;
+  const me = await throughput(
+    { name: 'GET /me', url: `${gateway}/me`, headers: bob },
+    durationSeconds,
+  );
+  const bare = await throughput({ name: 'GET /bare', url: `${gateway}/bare` }, durationSeconds);
+  results.throughput = {
+    runs: [me, bare],
+    meToBare: round(me.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
+  };
+} finally {
+  await stack.stop();
+}
+
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+printReport(results);
+
+function printReport(all: Record<string, unknown>): void {
+  const warm = all.warmOverhead as Awaited<ReturnType<typeof warmOverhead>>;
+  const memory = all.memory as Awaited<ReturnType<typeof memoryGrowth>>;
+  const tp = all.throughput as { runs: ThroughputResult[]; meToBare: number };
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  console.log(`
+crossgate benchmark  ${all.date}  node ${all.node}  ${all.cpu} x${all.cpuCount}
+
+1. Warm overhead per request, in process (median / p99, µs)
+   gateway chain on GET /me      ${warm.gatewayMedianUs} / ${warm.gatewayP99Us}
+   bare handler, same body       ${warm.bareMedianUs} / ${warm.bareP99Us}
+   one RS256 verify (node:crypto) ${warm.rs256MedianUs} / ${warm.rs256P99Us}
+   ratio to bare ${warm.ratioToBare}x, to RS256 ${warm.ratioToRs256}x   target <= 1.5x RS256: ${verdict(warm.ratioToRs256 <= 1.5)}
+   JWKS fetches over ${warm.iterations} requests: ${warm.jwksFetches}
+
+4. Throughput through serverless offline (requests/s median, latency p50 / p99 ms)
+${tp.runs.map((run) => `   ${run.name.padEnd(28)} ${String(run.requestsPerSecondMedian).padStart(7)} req/s   ${run.latencyMedianMs} / ${run.latencyP99Ms} ms   non-2xx ${run.non2xx}`).join('\n')}
+   /me to bare: ${tp.meToBare}x   target >= 0.9x: ${verdict(tp.meToBare >= 0.9)}
+
+5. Memory (one container, warm /me)
+   after 1,000: RSS ${memory.rssAfter1kMb} MB, heap ${memory.heapAfter1kMb} MB
+   after 10,000: RSS ${memory.rssAfter10kMb} MB, heap ${memory.heapAfter10kMb} MB   heap growth ${memory.heapGrowthMb} MB
+
+Results: bench/results/latest.json`);
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '../../../../shared/auth/principal';
+import { VerifiedTokenCache } from '../../../../shared/auth/verified-token-cache';
+
+const principal = (subject: string): Principal => ({
+  subject,
+  groups: ['g'],
+  scopes: [],
+  issuer: 'https://issuer',
+  issuerName: 'test',
+  kind: 'person',
+});
+
+function clock(start = 1_000_000_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('VerifiedTokenCache', () => {
+  it('happy flow: returns the principal of a remembered token until it expires', () => {
+    const time = clock();
+    const cache = new VerifiedTokenCache({ now: time.now });
+    cache.set('t1', principal('a'), { exp: time.now() / 1000 + 60 });
+    expect(cache.get('t1')?.subject).toBe('a');
+    time.advance(60_000);
+    expect(cache.get('t1')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('never reuses a verification longer than maxAgeSeconds', () => {
+    const time = clock();
+    const cache = new VerifiedTokenCache({ now: time.now, maxAgeSeconds: 10 });
+    cache.set('t1', principal('a'), { exp: time.now() / 1000 + 3600 });
+    time.advance(9_999);
+    expect(cache.get('t1')).toBeDefined();
+    time.advance(1);
+    expect(cache.get('t1')).toBeUndefined();
+  });
+
+  it('does not serve a token before its nbf', () => {
+    const time = clock();
+    const cache = new VerifiedTokenCache({ now: time.now });
+    cache.set('t1', principal('a'), { exp: time.now() / 1000 + 60, nbf: time.now() / 1000 + 5 });
+    expect(cache.get('t1')).toBeUndefined();
+  });
+
+  it('evicts the least recently used token beyond maxEntries', () => {
+    const time = clock();
+    const cache = new VerifiedTokenCache({ now: time.now, maxEntries: 2 });
+    const exp = time.now() / 1000 + 60;
+    cache.set('t1', principal('a'), { exp });
+    cache.set('t2', principal('b'), { exp });
+    cache.get('t1');
+    cache.set('t3', principal('c'), { exp });
+    expect(cache.get('t2')).toBeUndefined();
+    expect(cache.get('t1')?.subject).toBe('a');
+    expect(cache.get('t3')?.subject).toBe('c');
+  });
+
+  it('keeps nothing when off, or for a token without exp', () => {
+    const off = new VerifiedTokenCache({ maxEntries: 0 });
+    off.set('t1', principal('a'), { exp: Date.now() / 1000 + 60 });
+    expect(off.get('t1')).toBeUndefined();
+    const on = new VerifiedTokenCache();
+    on.set('t2', principal('b'), {});
+    expect(on.get('t2')).toBeUndefined();
+  });
+
+  it('hands out a frozen principal so that no request can alter another one', () => {
+    const cache = new VerifiedTokenCache();
+    cache.set('t1', principal('a'), { exp: Date.now() / 1000 + 60 });
+    const cached = cache.get('t1')!;
+    expect(() => (cached.groups as string[]).push('admins')).toThrow();
+    expect(Object.isFrozen(cached)).toBe(true);
+  });
+});
