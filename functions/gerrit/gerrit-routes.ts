@@ -26,7 +26,7 @@ export function gerritConfig(config: GatewayConfig): GerritConfig {
 export function pathIdentifier(event: GatewayEvent, name: 'id' | 'rev'): string {
   const raw = event.pathParameters?.[name];
   const value = raw === undefined ? undefined : decodeIdentifier(raw);
-  if (value === undefined || value === '' || value.length > 512 || /[\u0000-\u001f]/.test(value)) {
+  if (value === undefined || value === '' || value.length > 512 || hasControlCharacter(value)) {
     throw new ValidationError(`the ${name === 'id' ? 'change' : 'revision'} id is invalid`, [
       { name: `params.${name}`, reason: 'must be a Gerrit identifier of 1 to 512 characters' },
     ]);
@@ -58,4 +58,8 @@ export function callerCall(context: GatewayContext, config: GerritConfig): Gerri
     correlationId: correlation.correlationId,
     traceparent: childTraceparent(correlation.trace),
   };
+}
+
+function hasControlCharacter(value: string): boolean {
+  return [...value].some((character) => (character.codePointAt(0) ?? 0) < 0x20);
 }

@@ -90,14 +90,17 @@ export function createGerritHandler(dependencies: GerritHandlerDependencies = {}
     return jsonResponse(200, change);
   };
 
-  /** Gerrit-group requirements of a route, checked as the caller after policy allowed. */
-  const groupChecks = (route: GerritRouteName): AuthorizationOptions['additionalChecks'] => {
+  /**
+   * Checks after policy allowed: the caller has a Gerrit account (else 403, and Gerrit is never
+   * called), and belongs to the route's Gerrit groups, asked of Gerrit as the caller.
+   */
+  const gerritChecks = (route: GerritRouteName): AuthorizationOptions['additionalChecks'] => {
     const groups = gerritConfig(config).routes[route].gerritGroups;
-    if (groups.length === 0) return [];
     return [
       async (principal) => {
         const gerrit = gerritConfig(config);
         const runAs = requireGerritAccount(principal, gerrit.account);
+        if (groups.length === 0) return;
         // The chain gives checks no Lambda context: the configured timeout bounds this call.
         await services().membership.requireGroups(groups, {
           runAs,
@@ -118,7 +121,7 @@ export function createGerritHandler(dependencies: GerritHandlerDependencies = {}
     const invoke = gatewayHandler(handlers[name], {
       route: routeKey,
       resolveTarget: gerritTarget(name),
-      additionalChecks: groupChecks(name),
+      additionalChecks: gerritChecks(name),
       dependencies: { ...gateway, config },
     });
     routes.set(routeKey, invoke as unknown as Invoke);

@@ -1,4 +1,3 @@
-import type { GerritConfig } from '../config/gerrit-schema';
 import type { GatewayConfig } from '../config/schema';
 import { ConfigurationError } from '../errors';
 import { secretCacheFor } from '../secrets/container-secret-cache';
@@ -6,7 +5,6 @@ import { GerritClient } from './gerrit-client';
 import { GerritGroupMembership } from './group-membership';
 
 export interface GerritServices {
-  config: GerritConfig;
   client: GerritClient;
   membership: GerritGroupMembership;
 }
@@ -29,7 +27,6 @@ export function gerritServicesFor(config: GatewayConfig): GerritServices {
     retryBaseDelayMs: gerrit.retryBaseDelayMs,
   });
   containerGerrit = {
-    config: gerrit,
     client,
     membership: new GerritGroupMembership({ client, ttlSeconds: gerrit.groupCacheTtlSeconds }),
   };

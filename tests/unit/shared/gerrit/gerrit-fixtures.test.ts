@@ -20,7 +20,8 @@ const config = parseConfig(configDocument, {
   CROSSGATE_ECHO_URL: 'http://127.0.0.1:2',
   CROSSGATE_GERRIT_URL: 'http://127.0.0.1:3',
 });
-const gerrit = config.gerrit!;
+if (!config.gerrit) throw new Error('the shipped config has no gerrit section');
+const gerrit = config.gerrit;
 
 /** `# ...` comment lines and blank lines apart, the fixture's error blocks: status line and body. */
 function errorBlocks(text: string): { status: number; headers: string[]; body: string }[] {
