@@ -136,9 +136,8 @@ export class GerritClient {
     let reauthenticated = false;
     let attempt = 0;
 
-    // Bounded: every pass either returns, throws, uses up a 429 attempt or the one re-auth.
+    // Bounded: each pass either returns, throws, spends one 429 attempt or the single re-auth.
     for (let pass = 0; pass < maxAttempts + 1; pass += 1) {
-      attempt += 1;
       const credentials = await secrets.getJson(credentialsSecretId, parseGerritCredentials);
       const response = await this.send(url, method, call, {
         authorization: basicAuthorization(credentials),
@@ -149,12 +148,12 @@ export class GerritClient {
         // Our own credentials were refused: most likely the password was rotated under us.
         if (!reauthenticated) {
           reauthenticated = true;
-          attempt -= 1;
           secrets.invalidate(credentialsSecretId);
           continue;
         }
         throw new UpstreamError("Gerrit rejected crossgate's service account credentials", 401);
       }
+      attempt += 1;
       if (response.status === 429 && method === 'GET' && attempt < maxAttempts) {
         const delay = Math.max(
           (response.retryAfterSeconds ?? 0) * 1000,
