@@ -1,4 +1,5 @@
 import { cognitoService } from './cognito';
+import { gerritService } from './gerrit';
 import { motoService } from './moto';
 import { oidcService } from './oidc';
 import { serverlessOfflineService } from './serverless-offline';
@@ -12,5 +13,6 @@ export const localServices: LocalService[] = [
   motoService,
   cognitoService,
   oidcService,
+  gerritService,
   serverlessOfflineService,
 ];

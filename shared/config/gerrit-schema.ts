@@ -3,15 +3,63 @@ import { requirementSchema } from '../policy/requirement';
 
 const gerritRouteSchema = z.strictObject({
   policy: requirementSchema,
-  /** Gerrit groups the caller must also belong to, checked through Gerrit's groups API. */
+  /**
+   * Gerrit groups (name or UUID) the caller must also belong to, checked through Gerrit's
+   * groups API as the caller (`GET /a/accounts/self/groups`) and cached for `groupCacheTtlSeconds`.
+   */
   gerritGroups: z.array(z.string().min(1)).default([]),
+});
+
+/** A vote such as `2`, `+2` or `-1`. */
+const voteKey = z.string().regex(/^[+-]?\d{1,3}$/, 'a vote such as +2, 1 or -1');
+
+/** One label callers may vote on through `POST .../review`. */
+export const gerritLabelSchema = z
+  .strictObject({
+    min: z.number().int().min(-99),
+    max: z.number().int().max(99),
+    /** Who may vote on this label at all; when absent, whoever the review route lets in. */
+    policy: requirementSchema.optional(),
+    /** Extra requirement per vote value, e.g. `{ "+2": { "group": "release-managers" } }`. */
+    values: z.record(voteKey, requirementSchema).default({}),
+  })
+  .refine((label) => label.min <= label.max, { message: 'min must not exceed max' });
+
+/**
+ * Which Gerrit account a caller acts as (`X-Gerrit-RunAs`). The account is the principal's
+ * `claim`, looked up in `map` first; `null` in the map means "this caller has no Gerrit
+ * account". With `unmapped: "deny"`, only callers listed in `map` have one.
+ */
+export const gerritAccountSchema = z.strictObject({
+  claim: z.enum(['username', 'email', 'subject', 'clientId']).default('username'),
+  map: z.record(z.string().min(1), z.string().min(1).nullable()).default({}),
+  unmapped: z.enum(['passthrough', 'deny']).default('passthrough'),
 });
 
 /** The Gerrit server and the policy of each `/gerrit/...` route. */
 export const gerritSchema = z.strictObject({
   baseUrl: z.url(),
-  /** Secrets Manager id of the service account's HTTP credentials. */
+  /** Secrets Manager id of the service account's HTTP credentials: `{"username","password"}`. */
   credentialsSecretId: z.string().min(1),
+  account: gerritAccountSchema.prefault({}),
+  /** Upper bound of one route's Gerrit calls, retries included; the Lambda's remaining time may cut it shorter. */
+  timeoutMs: z.number().int().positive().max(900_000).default(10_000),
+  /** GETs answered 429 are retried (honouring Retry-After) up to this many attempts in all, within the deadline. */
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** First backoff delay of those retries; doubled per attempt. */
+  retryBaseDelayMs: z.number().int().nonnegative().max(10_000).default(200),
+  /** `GET /gerrit/changes`: `n` is capped at this, and is this when absent. */
+  maxChanges: z.number().int().positive().max(1000).default(100),
+  /** Longest review message, and longest inline comment message (Gerrit's default commentSizeLimit). */
+  maxMessageLength: z.number().int().positive().default(16_384),
+  /** Most inline comments in one review. */
+  maxComments: z.number().int().positive().default(500),
+  /** Largest request body accepted by review and submit. */
+  maxBodyBytes: z.number().int().positive().default(262_144),
+  /** How long a caller's Gerrit group memberships are cached per container. */
+  groupCacheTtlSeconds: z.number().int().nonnegative().max(3600).default(60),
+  /** Labels callers may vote on; any other label is refused with 400. */
+  labels: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), gerritLabelSchema).default({}),
   routes: z.strictObject({
     query: gerritRouteSchema,
     get: gerritRouteSchema,
@@ -22,3 +70,5 @@ export const gerritSchema = z.strictObject({
 
 export type GerritConfig = z.infer<typeof gerritSchema>;
 export type GerritRouteName = keyof GerritConfig['routes'];
+export type GerritLabelConfig = z.infer<typeof gerritLabelSchema>;
+export type GerritAccountConfig = z.infer<typeof gerritAccountSchema>;

@@ -1,0 +1,3 @@
+import { createGerritHandler } from './gerrit';
+
+export const handler = createGerritHandler();

@@ -1,0 +1,34 @@
+import type { GatewayConfig } from '../config/schema';
+import { ConfigurationError } from '../errors';
+import { secretCacheFor } from '../secrets/container-secret-cache';
+import { GerritClient } from './gerrit-client';
+import { GerritGroupMembership } from './group-membership';
+
+export interface GerritServices {
+  client: GerritClient;
+  membership: GerritGroupMembership;
+}
+
+let containerGerrit: GerritServices | undefined;
+
+/**
+ * Lifetime: the container. One Gerrit client (sharing the container's secret cache) and one
+ * group-membership cache per Lambda execution environment.
+ */
+export function gerritServicesFor(config: GatewayConfig): GerritServices {
+  if (containerGerrit) return containerGerrit;
+  const gerrit = config.gerrit;
+  if (!gerrit) throw new ConfigurationError('the config has no gerrit section');
+  const client = new GerritClient({
+    baseUrl: gerrit.baseUrl,
+    credentialsSecretId: gerrit.credentialsSecretId,
+    secrets: secretCacheFor(config),
+    maxAttempts: gerrit.maxAttempts,
+    retryBaseDelayMs: gerrit.retryBaseDelayMs,
+  });
+  containerGerrit = {
+    client,
+    membership: new GerritGroupMembership({ client, ttlSeconds: gerrit.groupCacheTtlSeconds }),
+  };
+  return containerGerrit;
+}

@@ -1,0 +1,233 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayTimeoutError, UpstreamError } from '../errors';
+import type { SecretCache } from '../secrets/secret-cache';
+import { basicAuthorization, parseGerritCredentials } from './gerrit-credentials';
+import { gerritError, parseRetryAfter } from './gerrit-errors';
+import { GerritJsonError, parseGerritJson } from './gerrit-json';
+import { encodeChangeId, encodeRevisionId } from './gerrit-path';
+import type {
+  ChangeInfo,
+  GroupInfo,
+  QueryChangesResult,
+  ReviewInput,
+  ReviewResult,
+  SubmitInput,
+} from './gerrit-types';
+
+export interface GerritClientOptions {
+  /** Gerrit's canonical web URL, e.g. `https://review.example.com` or `.../r` behind a path. */
+  baseUrl: string;
+  /** Secrets Manager id of the service account's HTTP credentials. */
+  credentialsSecretId: string;
+  /** The container's secret cache; invalidated when Gerrit answers 401 (rotated password). */
+  secrets: Pick<SecretCache, 'getJson' | 'invalidate'>;
+  /** GETs answered 429 are tried this many times in all, within the deadline. */
+  maxAttempts?: number;
+  /** First retry delay; doubled per attempt, never shorter than Gerrit's Retry-After. */
+  retryBaseDelayMs?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+/** One call made for a caller. */
+export interface GerritCall {
+  /** The caller's Gerrit account, sent as `X-Gerrit-RunAs`. Never empty. */
+  runAs: string;
+  /** Epoch milliseconds by which the call, retries included, must be over. */
+  deadline: number;
+  correlationId?: string;
+  traceparent?: string;
+}
+
+const defaults = {
+  maxAttempts: 3,
+  retryBaseDelayMs: 200,
+  fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
+  now: Date.now,
+  sleep: (ms: number) => sleep(ms),
+};
+
+/**
+ * Gerrit's REST API as crossgate's service account, acting for a caller through
+ * `X-Gerrit-RunAs`: every public method needs the caller's account, so no call is ever made
+ * as the service account itself.
+ *
+ * - Authenticated calls go to `<baseUrl>/a/...` with HTTP Basic credentials from Secrets Manager.
+ * - JSON answers must carry Gerrit's `)]}'` line; it is stripped.
+ * - Errors become GatewayErrors (see gerrit-errors.ts); a 401 invalidates the cached
+ *   credentials and retries once (the password was rotated); GETs answered 429 are retried
+ *   with backoff while the deadline allows.
+ *
+ * @example
+ *   const gerrit = new GerritClient({ baseUrl, credentialsSecretId, secrets: secretCacheFor(config) });
+ *   await gerrit.setReview('demo~42', 'current', { labels: { 'Code-Review': 1 } }, { runAs: 'bob', deadline });
+ */
+export class GerritClient {
+  private readonly options: Required<GerritClientOptions>;
+  private readonly apiBase: string;
+
+  constructor(options: GerritClientOptions) {
+    this.options = { ...defaults, ...options };
+    this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/a`;
+  }
+
+  /** Query Changes; `more` is Gerrit's `_more_changes` on the last change. */
+  async queryChanges(
+    query: { q?: string; n?: number; start?: number; options?: string[] },
+    call: GerritCall,
+  ): Promise<QueryChangesResult> {
+    const params = new URLSearchParams();
+    if (query.q !== undefined) params.set('q', query.q);
+    if (query.n !== undefined) params.set('n', String(query.n));
+    if (query.start !== undefined) params.set('S', String(query.start));
+    for (const option of query.options ?? []) params.append('o', option);
+    const body = await this.request('GET', '/changes/', call, { query: params });
+    if (!Array.isArray(body)) throw new UpstreamError('Gerrit answered a query with no list');
+    const changes = body as (ChangeInfo & { _more_changes?: boolean })[];
+    const last = changes.at(-1);
+    const more = last?._more_changes === true;
+    if (last && '_more_changes' in last) delete last._more_changes;
+    return { changes, more };
+  }
+
+  async getChange(changeId: string, options: string[], call: GerritCall): Promise<ChangeInfo> {
+    const params = new URLSearchParams();
+    for (const option of options) params.append('o', option);
+    return (await this.request('GET', `/changes/${encodeChangeId(changeId)}`, call, {
+      query: params,
+    })) as ChangeInfo;
+  }
+
+  async setReview(
+    changeId: string,
+    revisionId: string,
+    input: ReviewInput,
+    call: GerritCall,
+  ): Promise<ReviewResult> {
+    const path = `/changes/${encodeChangeId(changeId)}/revisions/${encodeRevisionId(revisionId)}/review`;
+    return (await this.request('POST', path, call, { body: input })) as ReviewResult;
+  }
+
+  async submit(changeId: string, input: SubmitInput, call: GerritCall): Promise<ChangeInfo> {
+    return (await this.request('POST', `/changes/${encodeChangeId(changeId)}/submit`, call, {
+      body: input,
+    })) as ChangeInfo;
+  }
+
+  /** The groups the caller belongs to, as Gerrit sees them (`GET /accounts/self/groups`). */
+  async accountGroups(call: GerritCall): Promise<GroupInfo[]> {
+    const body = await this.request('GET', '/accounts/self/groups/', call);
+    if (!Array.isArray(body)) throw new UpstreamError('Gerrit answered a group list with no list');
+    return body as GroupInfo[];
+  }
+
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    call: GerritCall,
+    extra: { query?: URLSearchParams; body?: unknown } = {},
+  ): Promise<unknown> {
+    if (!call.runAs) throw new UpstreamError('refusing to call Gerrit without a caller account');
+    const { secrets, credentialsSecretId, maxAttempts, now } = this.options;
+    const queryString = extra.query?.toString();
+    const url = `${this.apiBase}${path}${queryString ? `?${queryString}` : ''}`;
+    const payload = extra.body === undefined ? undefined : JSON.stringify(extra.body);
+    let reauthenticated = false;
+    let attempt = 0;
+
+    // Bounded: each pass either returns, throws, spends one 429 attempt or the single re-auth.
+    for (let pass = 0; pass < maxAttempts + 1; pass += 1) {
+      const credentials = await secrets.getJson(credentialsSecretId, parseGerritCredentials);
+      const response = await this.send(url, method, call, {
+        authorization: basicAuthorization(credentials),
+        payload,
+      });
+
+      if (response.status === 401) {
+        // Our own credentials were refused: most likely the password was rotated under us.
+        if (!reauthenticated) {
+          reauthenticated = true;
+          secrets.invalidate(credentialsSecretId);
+          continue;
+        }
+        throw new UpstreamError("Gerrit rejected crossgate's service account credentials", 401);
+      }
+      attempt += 1;
+      if (response.status === 429 && method === 'GET' && attempt < maxAttempts) {
+        const delay = Math.max(
+          (response.retryAfterSeconds ?? 0) * 1000,
+          this.options.retryBaseDelayMs * 2 ** (attempt - 1),
+        );
+        if (now() + delay < call.deadline) {
+          await this.options.sleep(delay);
+          continue;
+        }
+      }
+      if (response.status < 200 || response.status >= 300) {
+        throw gerritError({ ...response, runAs: call.runAs });
+      }
+      if (response.status === 204 || response.body === '') return undefined;
+      try {
+        return parseGerritJson(response.body);
+      } catch (error) {
+        if (error instanceof GerritJsonError) {
+          throw new UpstreamError(
+            `Gerrit's answer was not Gerrit JSON: ${error.message}`,
+            response.status,
+            error,
+          );
+        }
+        throw error;
+      }
+    }
+    throw new GatewayTimeoutError('Gerrit kept refusing the request until the deadline');
+  }
+
+  private async send(
+    url: string,
+    method: 'GET' | 'POST',
+    call: GerritCall,
+    request: { authorization: string; payload: string | undefined },
+  ): Promise<{ status: number; body: string; retryAfterSeconds?: number }> {
+    const remaining = call.deadline - this.options.now();
+    if (remaining <= 0) throw new GatewayTimeoutError('no time was left to call Gerrit');
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: request.authorization,
+      'x-gerrit-runas': call.runAs,
+      'user-agent': 'crossgate',
+    };
+    if (request.payload !== undefined) headers['content-type'] = 'application/json; charset=UTF-8';
+    if (call.correlationId) headers['x-correlation-id'] = call.correlationId;
+    if (call.traceparent) headers.traceparent = call.traceparent;
+    try {
+      const response = await this.options.fetch(url, {
+        method,
+        headers,
+        body: request.payload,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(remaining),
+      });
+      // The same signal bounds reading the body.
+      const body = await response.text();
+      const retryAfterSeconds = parseRetryAfter(
+        response.headers.get('retry-after'),
+        this.options.now(),
+      );
+      return {
+        status: response.status,
+        body,
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      };
+    } catch (error) {
+      if (
+        error instanceof Error &&
+        (error.name === 'TimeoutError' || error.name === 'AbortError')
+      ) {
+        throw new GatewayTimeoutError(`Gerrit did not answer within ${remaining} ms`, error);
+      }
+      throw new UpstreamError('Gerrit is unreachable', undefined, error);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/** The parts of Gerrit's REST entities crossgate reads or writes (Documentation/rest-api-*.txt). */
+
+export interface AccountInfo {
+  _account_id?: number;
+  name?: string;
+  email?: string;
+  username?: string;
+}
+
+/** ChangeInfo: passed through as Gerrit sends it; only these members are read. */
+export interface ChangeInfo {
+  id: string;
+  project: string;
+  branch: string;
+  change_id: string;
+  subject: string;
+  status: 'NEW' | 'MERGED' | 'ABANDONED';
+  _number: number;
+  owner: AccountInfo;
+  [member: string]: unknown;
+}
+
+export interface QueryChangesResult {
+  changes: ChangeInfo[];
+  /** Gerrit set `_more_changes` on the last change: another page exists. */
+  more: boolean;
+}
+
+export interface GroupInfo {
+  id: string;
+  name?: string;
+  group_id?: number;
+  [member: string]: unknown;
+}
+
+export type NotifyHandling = 'NONE' | 'OWNER' | 'OWNER_REVIEWERS' | 'ALL';
+
+export interface CommentRange {
+  start_line: number;
+  start_character: number;
+  end_line: number;
+  end_character: number;
+}
+
+export interface CommentInput {
+  message: string;
+  line?: number;
+  range?: CommentRange;
+  side?: 'REVISION' | 'PARENT';
+  in_reply_to?: string;
+  unresolved?: boolean;
+}
+
+/** The subset of ReviewInput crossgate accepts; identity fields (on_behalf_of) never pass. */
+export interface ReviewInput {
+  message?: string;
+  labels?: Record<string, number>;
+  tag?: string;
+  notify?: NotifyHandling;
+  comments?: Record<string, CommentInput[]>;
+}
+
+export interface ReviewResult {
+  labels?: Record<string, number>;
+  [member: string]: unknown;
+}
+
+export interface SubmitInput {
+  notify?: NotifyHandling;
+}
