@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // A failed assumption in a test should fail the test right there.
-    files: ['tests/**'],
+    files: ['tests/**', 'bench/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );
