@@ -50,7 +50,7 @@ describe('TokenVerifier against moto (Cognito) and oidc-provider', () => {
       issuerName: 'cognito',
       clientId: testStack().cognito?.clientId,
     });
-    expect(principal.groups.sort()).toEqual(['admins', 'release-managers']);
+    expect([...principal.groups].sort()).toEqual(['admins', 'release-managers']);
   });
 
   it('happy flow: a Cognito id token is accepted, with the client id from aud', async () => {
