@@ -2,6 +2,7 @@ import type { Principal } from '../../shared/auth/principal';
 import type { GatewayDependencies } from '../../shared/container';
 import { jsonResponse } from '../../shared/http/responses';
 import { gatewayHandler } from '../../shared/middleware/gateway-handler';
+import { requirePrincipal } from '../../shared/middleware/request-state';
 import { allowedTargets, type AllowedTarget } from '../../shared/policy/allowed-targets';
 
 /** `GET /me`: the verified principal and the routes and targets policy lets it call. */

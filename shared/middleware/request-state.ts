@@ -1,6 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal';
+import { InternalError } from '../errors';
 import type { GatewayDependencies } from '../container';
 import type { Correlation } from '../correlation/correlation-id';
 import type { HttpResponse } from '../http/responses';
@@ -34,4 +35,11 @@ export function requestState(request: GatewayRequest): GatewayRequestState {
   const state = request.context.crossgate;
   if (!state) throw new Error('correlation middleware must run first');
   return state;
+}
+
+/** The verified caller; only authenticated routes call this, after authentication ran. */
+export function requirePrincipal(context: GatewayContext): Principal {
+  const principal = context.crossgate.principal;
+  if (!principal) throw new InternalError('route handler ran without a verified principal');
+  return principal;
 }
