@@ -97,15 +97,12 @@ export function createGerritHandler(dependencies: GerritHandlerDependencies = {}
   const gerritChecks = (route: GerritRouteName): AuthorizationOptions['additionalChecks'] => {
     const groups = gerritConfig(config).routes[route].gerritGroups;
     return [
-      async (principal) => {
+      async (principal, _event, context) => {
         const gerrit = gerritConfig(config);
-        const runAs = requireGerritAccount(principal, gerrit.account);
+        requireGerritAccount(principal, gerrit.account);
         if (groups.length === 0) return;
-        // The chain gives checks no Lambda context: the configured timeout bounds this call.
-        await services().membership.requireGroups(groups, {
-          runAs,
-          deadline: Date.now() + gerrit.timeoutMs,
-        });
+        // Same deadline, RunAs and correlation as the Gerrit call the route makes next.
+        await services().membership.requireGroups(groups, callerCall(context, gerrit));
       },
     ];
   };

@@ -13,9 +13,7 @@ export function createMeHandler(dependencies?: Partial<GatewayDependencies>) {
 
   return gatewayHandler(
     async (_event, context, { config }) => {
-      const principal = context.crossgate.principal;
-      if (!principal)
-        return jsonResponse(200, { principal: null, scopes: [], groups: [], allowed: [] });
+      const principal = requirePrincipal(context);
       let allowed = allowedByPrincipal.get(principal);
       if (!allowed) {
         allowed = allowedTargets(config, principal);

@@ -5,6 +5,7 @@ import { evaluatePolicy } from '../policy/evaluate';
 import type { Requirement } from '../policy/requirement';
 import {
   requestState,
+  type GatewayContext,
   type GatewayEvent,
   type GatewayMiddleware,
   type GatewayRequest,
@@ -26,11 +27,14 @@ export type TargetResolver = (event: GatewayEvent, config: GatewayConfig) => Res
 export interface AuthorizationOptions {
   config: GatewayConfig;
   resolveTarget: TargetResolver;
-  /** Extra checks after policy allowed, e.g. Gerrit group membership; throw ForbiddenError to deny. */
+  /**
+   * Extra checks after policy allowed, e.g. Gerrit group membership; throw ForbiddenError to
+   * deny. They get the request context for its deadline, correlation id and resolved target.
+   */
   additionalChecks?: ((
     principal: Principal,
     event: GatewayEvent,
-    target?: string,
+    context: GatewayContext,
   ) => Promise<void>)[];
 }
 
@@ -50,7 +54,7 @@ export function authorization(options: AuthorizationOptions): GatewayMiddleware 
       throw new ForbiddenError(`${what} requires ${decision.missing}`, decision.missing);
     }
     for (const check of options.additionalChecks ?? []) {
-      await check(principal, request.event, target);
+      await check(principal, request.event, request.context);
     }
     state.decision = 'allow';
   };
