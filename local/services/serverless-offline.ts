@@ -48,6 +48,8 @@ export const serverlessOfflineService: LocalService = {
     const gatewayUrl = `http://${LOCAL_HOST}:${ports.gateway}`;
     await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
     state.gatewayUrl = gatewayUrl;
+    // What the functions run with here; the packaged-artifact tests run the bundles with it too.
+    state.lambdaEnv = { ...lambdaEnv };
     return {
       summary: [
         `gateway (serverless offline)     http://localhost:${ports.gateway}  pid ${child.pid}`,
