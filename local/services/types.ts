@@ -4,8 +4,6 @@ import type { Ports } from '../ports';
 export interface StackState {
   ports: Ports;
   gatewayUrl?: string;
-  /** The environment serverless offline gives the functions (local values only). */
-  lambdaEnv?: Record<string, string>;
   moto?: { endpoint: string; region: string };
   cognito?: {
     userPoolId: string;
