@@ -7,6 +7,7 @@ import { startStack } from '../local/stack';
 import { tokenFor } from '../local/tokens';
 import { parseConfig } from '../shared/config/load-config';
 import { configDocument, unitTestEnv } from '../tests/helpers/config';
+import { coldStarts, type ColdStartRequest, type ColdStartResult } from './sections/cold-start';
 import { memoryGrowth } from './sections/memory';
 import { throughput, type ThroughputResult } from './sections/throughput';
 import { warmOverhead } from './sections/warm-overhead';
@@ -47,6 +48,21 @@ try {
   const warm = await warmOverhead(stack.state, config, iterations);
   results.warmOverhead = warm;
 
+  console.log('2. cold start per packaged function (osls package, then a fresh process each)...');
+  const bearer = async (name: string) => ({
+    authorization: `Bearer ${await tokenFor(stack.state, name)}`,
+  });
+  const coldRequests: Record<string, () => Promise<ColdStartRequest>> = {
+    health: async () => ({ routeKey: 'GET /health', path: '/health' }),
+    me: async () => ({ routeKey: 'GET /me', path: '/me', headers: await bearer('bob') }),
+    gerrit: async () => ({
+      routeKey: 'GET /gerrit/changes',
+      path: '/gerrit/changes',
+      headers: await bearer('bob'),
+    }),
+  };
+  results.coldStart = await coldStarts(stack.state, coldRequests);
+
   console.log('5. memory after 1,000 and 10,000 warm requests...');
   results.memory = await memoryGrowth(stack.state, config);
 
@@ -76,6 +92,8 @@ function printReport(all: Record<string, unknown>): void {
   const warm = all.warmOverhead as Awaited<ReturnType<typeof warmOverhead>>;
   const memory = all.memory as Awaited<ReturnType<typeof memoryGrowth>>;
   const tp = all.throughput as { runs: ThroughputResult[]; meToBare: number };
+  const cold = all.coldStart as ColdStartResult[];
+  const kb = (bytes: number) => `${round(bytes / 1024, 0)} KB`;
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(`
 crossgate benchmark  ${all.date}  node ${all.node}  ${all.cpu} x${all.cpuCount}
@@ -86,6 +104,19 @@ crossgate benchmark  ${all.date}  node ${all.node}  ${all.cpu} x${all.cpuCount}
    one RS256 verify (node:crypto) ${warm.rs256MedianUs} / ${warm.rs256P99Us}
    ratio to bare ${warm.ratioToBare}x, to RS256 ${warm.ratioToRs256}x   target <= 1.5x RS256: ${verdict(warm.ratioToRs256 <= 1.5)}
    JWKS fetches over ${warm.iterations} requests: ${warm.jwksFetches}
+
+2. Cold start per packaged function (median of 5 fresh processes)
+${cold
+  .map(
+    (c) =>
+      `   ${c.function.padEnd(8)} load ${String(c.loadMedianMs).padStart(6)} ms   first request ${String(c.firstInvokeMedianMs).padStart(6)} ms (${c.status})   bundle ${kb(c.bundleBytes)} (gzip ${kb(c.bundleGzipBytes)}), zip ${kb(c.zipBytes)}` +
+      (c.function === 'spanner'
+        ? `\n            SDK alone ${c.sdkLoadMedianMs} ms, ratio ${c.ratioToSdk}x   target <= 1.2x: ${verdict((c.ratioToSdk ?? 99) <= 1.2)}`
+        : ['me', 'run'].includes(c.function)
+          ? `   target load < 60 ms: ${verdict(c.loadMedianMs < 60)}`
+          : ''),
+  )
+  .join('\n')}
 
 4. Throughput through serverless offline (requests/s median, latency p50 / p99 ms)
 ${tp.runs.map((run) => `   ${run.name.padEnd(28)} ${String(run.requestsPerSecondMedian).padStart(7)} req/s   ${run.latencyMedianMs} / ${run.latencyP99Ms} ms   non-2xx ${run.non2xx}`).join('\n')}

@@ -26,7 +26,7 @@ export async function throughput(
     url: target.url,
     connections,
     duration: durationSeconds,
-    headers: target.headers,
+    ...(target.headers ? { headers: target.headers } : {}),
   });
   return {
     name: target.name,
