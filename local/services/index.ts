@@ -2,6 +2,7 @@ import { cognitoService } from './cognito';
 import { motoService } from './moto';
 import { oidcService } from './oidc';
 import { serverlessOfflineService } from './serverless-offline';
+import { spannerService } from './spanner';
 import type { LocalService } from './types';
 
 /**
@@ -12,5 +13,6 @@ export const localServices: LocalService[] = [
   motoService,
   cognitoService,
   oidcService,
+  spannerService,
   serverlessOfflineService,
 ];
