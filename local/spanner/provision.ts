@@ -24,6 +24,7 @@ export interface ProvisionOptions {
 
 /** A Spanner client for the emulator: plaintext gRPC, no credentials (only the endpoint differs). */
 export function emulatorSpanner(emulatorHost: string, projectId: string): Spanner {
+  useEmulatorClientSettings();
   const [servicePath, port] = emulatorHost.split(':');
   return new Spanner({
     projectId,
@@ -31,6 +32,17 @@ export function emulatorSpanner(emulatorHost: string, projectId: string): Spanne
     port: Number(port),
     sslCreds: grpc.credentials.createInsecure(),
   });
+}
+
+/**
+ * The Node client's multiplexed sessions crash against the emulator (FACTS.md), and there is
+ * no GCE metadata server to probe. The client reads these from the environment; set them in
+ * processes that talk to the emulator only (serverless.yml does the same for the dev stage).
+ */
+export function useEmulatorClientSettings(): void {
+  process.env.GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS = 'false';
+  process.env.GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW = 'false';
+  process.env.METADATA_SERVER_DETECTION = 'none';
 }
 
 /** Splits a .sql file into statements: drops `--` comment lines, splits on `;`. */

@@ -29,12 +29,18 @@ export interface SpannerHandle {
  */
 export function createSpanner(options: SpannerClientOptions): SpannerHandle {
   const { config, authClient } = options;
+  // Without this flag google-gax takes its legacy retry-request path for server-streaming
+  // calls and retries every failed ExecuteStreamingSql twice with backoff: a plain
+  // INVALID_ARGUMENT took 6-7 s (measured against the emulator). With it, the method's own
+  // retry codes apply (none for ExecuteStreamingSql); the Spanner client still resumes
+  // streams after UNAVAILABLE with resume tokens.
+  const common = { projectId: config.projectId, gaxServerStreamingRetries: true };
   let spanner: Spanner;
   if (config.emulatorHost) {
     // The emulator speaks plaintext gRPC and wants no credentials; only the endpoint differs.
     const [servicePath, port] = config.emulatorHost.split(':');
     spanner = new Spanner({
-      projectId: config.projectId,
+      ...common,
       servicePath,
       port: Number(port),
       sslCreds: grpc.credentials.createInsecure(),
@@ -45,7 +51,7 @@ export function createSpanner(options: SpannerClientOptions): SpannerHandle {
         'Spanner has no Google credentials: wire the GCP credentials provider into functions/spanner/spanner.ts (spannerAuthClient)',
       );
     }
-    spanner = new Spanner({ projectId: config.projectId, authClient });
+    spanner = new Spanner({ ...common, authClient });
   }
   const database = spanner.instance(config.instanceId).database(config.databaseId, {
     min: config.sessionPool.min,

@@ -108,7 +108,8 @@ function describe(error: unknown): { code: number | undefined; details: string }
       : typeof grpc.message === 'string'
         ? grpc.message
         : 'unknown error';
-  return { code, details: stripResourcePaths(raw) };
+  // Spanner appends the SQL text and a caret line to syntax errors; the first line says it all.
+  return { code, details: stripResourcePaths(raw.split('\n')[0] ?? raw) };
 }
 
 /** Keeps project, instance and database paths out of what the caller sees. */

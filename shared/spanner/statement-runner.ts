@@ -1,5 +1,4 @@
-import type { Database } from '@google-cloud/spanner';
-import type { protos } from '@google-cloud/spanner';
+import type { Database, protos, Snapshot } from '@google-cloud/spanner';
 import type { SpannerStatementConfig } from '../config/spanner-schema';
 import { ConflictError, GatewayTimeoutError } from '../errors';
 import type { BoundParams } from './param-values';
@@ -34,11 +33,15 @@ type ResultSetMetadata = protos.google.spanner.v1.IResultSetMetadata;
 type Cell = { name: string; value: unknown };
 
 /**
- * Runs a read statement in a single-use read-only snapshot (one round trip; strong unless the
- * statement configures staleness) and stops reading after rowLimit + 1 rows.
+ * Runs a read statement in a read-only snapshot (strong unless the statement configures
+ * staleness) and stops reading after rowLimit + 1 rows.
+ *
+ * The snapshot is taken explicitly rather than through `database.runStream` so that ending
+ * early (row limit, deadline) cancels the stream and still returns the session to the pool:
+ * the convenience stream offers no way to stop without leaking its session.
  */
-export function runRead(options: RunStatementOptions): Promise<ReadResult> {
-  const { database, statement, bound, tag, deadlineMs, name } = options;
+export async function runRead(options: RunStatementOptions): Promise<ReadResult> {
+  const { database, statement, deadlineMs, name } = options;
   const staleness = statement.staleness;
   const bounds =
     staleness === undefined
@@ -47,63 +50,82 @@ export function runRead(options: RunStatementOptions): Promise<ReadResult> {
         ? { exactStaleness: staleness.exactSeconds * 1000 }
         : { maxStaleness: staleness.maxSeconds * 1000 };
 
+  const deadline = Date.now() + deadlineMs;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new GatewayTimeoutError(`statement ${name} did not finish in time`)),
+      deadlineMs,
+    );
+  });
+  const read = (async () => {
+    let snapshot: Snapshot;
+    try {
+      [snapshot] = await database.getSnapshot(bounds);
+    } catch (error) {
+      throw mapSpannerError(error, name);
+    }
+    try {
+      return await readRows(snapshot, options, Math.max(1, deadline - Date.now()), timeout);
+    } finally {
+      snapshot.end();
+    }
+  })();
+  try {
+    return await Promise.race([read, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function readRows(
+  snapshot: Snapshot,
+  options: RunStatementOptions,
+  timeoutMs: number,
+  timeout: Promise<never>,
+): Promise<ReadResult> {
+  const { statement, bound, tag, name } = options;
   return new Promise<ReadResult>((resolve, reject) => {
     let metadata: ResultSetMetadata | undefined;
     const rows: unknown[][] = [];
     let truncated = false;
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
+    const stream = snapshot.runStream({
+      sql: statement.sql,
+      params: bound.params,
+      types: bound.types,
+      json: false,
+      requestOptions: { requestTag: tag },
+      gaxOptions: { timeout: timeoutMs },
+    } as Parameters<Snapshot['runStream']>[0]);
+    const result = (): ReadResult => {
+      const fields = metadata?.rowType?.fields ?? [];
+      return {
+        columns: fields.map((field) => ({ name: field.name ?? '', type: describeType(field.type) })),
+        rows,
+        truncated,
+      };
     };
-
-    const stream = database.runStream(
-      {
-        sql: statement.sql,
-        params: bound.params,
-        types: bound.types,
-        json: false,
-        requestOptions: { requestTag: tag },
-        gaxOptions: { timeout: deadlineMs },
-      } as Parameters<Database['runStream']>[0],
-      bounds,
-    );
-    const timer = setTimeout(() => {
-      finish(() => reject(new GatewayTimeoutError(`statement ${name} did not finish in time`)));
-      stream.destroy();
-    }, deadlineMs);
+    // When the deadline passes first, stop reading; the gRPC call is cancelled.
+    timeout.catch(() => stream.destroy());
 
     stream
       .on('response', (chunk: { metadata?: ResultSetMetadata | null }) => {
         metadata ??= chunk.metadata ?? undefined;
       })
       .on('data', (row: Cell[]) => {
-        if (settled || truncated) return;
+        if (truncated) return;
         if (rows.length >= statement.rowLimit) {
           truncated = true;
-          // Ends the stream early: no more rows are fetched, and the session goes back to the pool.
-          stream.end();
+          // Destroying the stream cancels the gRPC call: no more rows are fetched.
+          stream.destroy();
+          resolve(result());
           return;
         }
         const fields = metadata?.rowType?.fields ?? [];
         rows.push(row.map((cell, index) => encodeValue(fields[index]?.type, cell.value)));
       })
-      .on('error', (error: unknown) => finish(() => reject(mapSpannerError(error, name))))
-      .on('end', () =>
-        finish(() => {
-          const fields = metadata?.rowType?.fields ?? [];
-          resolve({
-            columns: fields.map((field) => ({
-              name: field.name ?? '',
-              type: describeType(field.type),
-            })),
-            rows,
-            truncated,
-          });
-        }),
-      );
+      .on('error', (error: unknown) => reject(mapSpannerError(error, name)))
+      .on('end', () => resolve(result()));
   });
 }
 
