@@ -62,36 +62,34 @@ export function readSqlFile(file: URL): string[] {
  */
 export async function provisionDatabase(options: ProvisionOptions): Promise<void> {
   const spanner = emulatorSpanner(options.emulatorHost, options.projectId);
-  try {
-    const instance = spanner.instance(options.instanceId);
-    const [exists] = await instance.exists();
-    if (!exists) {
-      const [, operation] = await spanner.createInstance(options.instanceId, {
-        config: 'emulator-config',
-        nodes: 1,
-        displayName: options.instanceId,
-      });
-      await operation.promise();
-    }
-    const postgres = options.dialect === 'POSTGRESQL';
-    const [database, operation] = await instance.createDatabase(options.databaseId, {
-      ...(postgres ? { databaseDialect: 'POSTGRESQL' } : { schema: options.schema }),
+  const instance = spanner.instance(options.instanceId);
+  const [exists] = await instance.exists();
+  if (!exists) {
+    const [, operation] = await spanner.createInstance(options.instanceId, {
+      config: 'emulator-config',
+      nodes: 1,
+      displayName: options.instanceId,
     });
     await operation.promise();
-    if (postgres && options.schema.length > 0) {
-      // PostgreSQL databases take no DDL at creation.
-      const [update] = await database.updateSchema(options.schema);
-      await update.promise();
-    }
-    if (options.seed && options.seed.length > 0) {
-      const seed = options.seed;
-      await database.runTransactionAsync(async (transaction) => {
-        for (const sql of seed) await transaction.runUpdate(sql);
-        await transaction.commit();
-      });
-    }
-    await database.close();
-  } finally {
-    spanner.close();
   }
+  const postgres = options.dialect === 'POSTGRESQL';
+  const [database, operation] = await instance.createDatabase(options.databaseId, {
+    ...(postgres ? { databaseDialect: 'POSTGRESQL' } : { schema: options.schema }),
+  });
+  await operation.promise();
+  if (postgres && options.schema.length > 0) {
+    // PostgreSQL databases take no DDL at creation.
+    const [update] = await database.updateSchema(options.schema);
+    await update.promise();
+  }
+  if (options.seed && options.seed.length > 0) {
+    const seed = options.seed;
+    await database.runTransactionAsync(async (transaction) => {
+      for (const sql of seed) await transaction.runUpdate(sql);
+      await transaction.commit();
+    });
+  }
+  // Ends the session pool. The client itself is not closed: a close while the pool's
+  // background calls finish rejects them unhandled; its idle channels end with the process.
+  await database.close();
 }

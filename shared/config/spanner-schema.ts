@@ -18,13 +18,12 @@ const paramTypeSchema = z.string().transform((text, ctx) => {
 
 /**
  * Read staleness (https://cloud.google.com/spanner/docs/timestamp-bounds). Absent: a strong
- * read. `exactSeconds`: the data as of that long ago. `maxSeconds`: Spanner may pick any
- * timestamp that recent, which lets it answer from the nearest replica without waiting.
+ * read. `exactSeconds`: the data as of that long ago, which any replica can serve without
+ * waiting for the leader. Bounded (max) staleness is not offered: Spanner allows it only in
+ * single-use transactions, and the Node client's single-use stream cannot be ended early
+ * (row limit, deadline) without leaking its session.
  */
-const stalenessSchema = z.union([
-  z.strictObject({ exactSeconds: z.number().positive().max(3600) }),
-  z.strictObject({ maxSeconds: z.number().positive().max(3600) }),
-]);
+const stalenessSchema = z.strictObject({ exactSeconds: z.number().positive().max(3600) });
 
 /** One named statement reachable at `POST /spanner/{name}`. No other SQL ever runs. */
 export const spannerStatementSchema = z.strictObject({
@@ -90,7 +89,10 @@ export const spannerSchema = z
 export type SpannerConfig = z.infer<typeof spannerSchema>;
 
 /** What is wrong with a statement's SQL against its declared parameters and mode. */
-export function statementProblems(statement: SpannerStatementConfig, dialect: SqlDialect): string[] {
+export function statementProblems(
+  statement: SpannerStatementConfig,
+  dialect: SqlDialect,
+): string[] {
   const problems: string[] = [];
   const scan = scanSql(statement.sql, dialect);
   if (scan.unterminated) return [`sql has an unterminated ${scan.unterminated}`];

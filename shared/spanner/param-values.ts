@@ -52,7 +52,10 @@ export function bindParams(
   const problems: InvalidParameter[] = [];
   const values: Record<string, unknown> =
     given === undefined || given === null ? {} : (given as Record<string, unknown>);
-  if (given !== undefined && (typeof given !== 'object' || Array.isArray(given) || given === null)) {
+  if (
+    given !== undefined &&
+    (typeof given !== 'object' || Array.isArray(given) || given === null)
+  ) {
     throw new ValidationError('params must be a JSON object', [
       { name: 'params', reason: 'must be a JSON object of parameter values' },
     ]);
@@ -99,7 +102,8 @@ function describeDeclared(declared: Readonly<Record<string, string>>): string {
 }
 
 function clientType(type: SpannerParamType, dialect: SqlDialect): ClientParamType {
-  if (type.code === 'ARRAY') return { type: 'array', child: clientScalar(type.element.code, dialect) };
+  if (type.code === 'ARRAY')
+    return { type: 'array', child: clientScalar(type.element.code, dialect) };
   return clientScalar(type.code, dialect);
 }
 
@@ -184,7 +188,9 @@ function numeric(value: unknown, dialect: SqlDialect): string {
   if (text === 'NaN' && dialect === 'POSTGRESQL') return text;
   const match = text === undefined ? null : DECIMAL.exec(text);
   if (!match || `${match[2] ?? ''}${match[3] ?? ''}` === '') {
-    throw new InvalidValue('must be a decimal number (NUMERIC), preferably as a string such as "12.50"');
+    throw new InvalidValue(
+      'must be a decimal number (NUMERIC), preferably as a string such as "12.50"',
+    );
   }
   const integerDigits = (match[2] ?? '').replace(/^0+/, '');
   const fractionDigits = match[3] ?? '';

@@ -24,6 +24,8 @@ export function spannerTag(statement: string, correlationId: string): string {
     const digest = createHash('sha256').update(correlationId).digest('hex').slice(0, 8);
     correlation = `${correlation.slice(0, MAX_CORRELATION_PART - 9)}~${digest}`;
   }
-  const name = printable(statement).replace(/^_+/, '').slice(0, MAX_TAG_LENGTH - 1 - correlation.length);
+  const name = printable(statement)
+    .replace(/^_+/, '')
+    .slice(0, MAX_TAG_LENGTH - 1 - correlation.length);
   return `${name}/${correlation}`;
 }

@@ -21,7 +21,8 @@ interface GrpcLikeError {
 }
 
 /** A missing table, column or database means config and schema disagree: the operator must act. */
-const SCHEMA_MISMATCH = /\b(Table|Column|Database|Instance|Index) not found\b|\bUnrecognized name\b/i;
+const SCHEMA_MISMATCH =
+  /\b(Table|Column|Database|Instance|Index) not found\b|\bUnrecognized name\b/i;
 const SESSION_LOST = /\bSession not found\b/i;
 
 /**

@@ -18,8 +18,7 @@ export const SCALAR_TYPES = [
 export type ScalarTypeCode = (typeof SCALAR_TYPES)[number];
 
 export type SpannerParamType =
-  | { code: ScalarTypeCode }
-  | { code: 'ARRAY'; element: { code: ScalarTypeCode } };
+  { code: ScalarTypeCode } | { code: 'ARRAY'; element: { code: ScalarTypeCode } };
 
 const TYPE_PATTERN = /^\s*(?:ARRAY\s*<\s*([A-Z0-9]+)\s*>|([A-Z0-9]+))\s*$/i;
 

@@ -44,11 +44,7 @@ export async function runRead(options: RunStatementOptions): Promise<ReadResult>
   const { database, statement, deadlineMs, name } = options;
   const staleness = statement.staleness;
   const bounds =
-    staleness === undefined
-      ? { strong: true }
-      : 'exactSeconds' in staleness
-        ? { exactStaleness: staleness.exactSeconds * 1000 }
-        : { maxStaleness: staleness.maxSeconds * 1000 };
+    staleness === undefined ? { strong: true } : { exactStaleness: staleness.exactSeconds * 1000 };
 
   const deadline = Date.now() + deadlineMs;
   let timer: NodeJS.Timeout | undefined;
@@ -100,13 +96,20 @@ function readRows(
     const result = (): ReadResult => {
       const fields = metadata?.rowType?.fields ?? [];
       return {
-        columns: fields.map((field) => ({ name: field.name ?? '', type: describeType(field.type) })),
+        columns: fields.map((field) => ({
+          name: field.name ?? '',
+          type: describeType(field.type),
+        })),
         rows,
         truncated,
       };
     };
-    // When the deadline passes first, stop reading; the gRPC call is cancelled.
-    timeout.catch(() => stream.destroy());
+    // When the deadline passes first, stop reading (the gRPC call is cancelled) and settle, so
+    // that the caller ends the snapshot and the session goes back to the pool.
+    timeout.catch((error: unknown) => {
+      stream.destroy();
+      reject(error);
+    });
 
     stream
       .on('response', (chunk: { metadata?: ResultSetMetadata | null }) => {
