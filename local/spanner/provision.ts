@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Spanner } from '@google-cloud/spanner';
+import { protos, Spanner } from '@google-cloud/spanner';
 import { grpc } from 'google-gax';
 
 /** What the offline Spanner database is called; the Lambda's config gets the same names. */
@@ -74,7 +74,9 @@ export async function provisionDatabase(options: ProvisionOptions): Promise<void
   }
   const postgres = options.dialect === 'POSTGRESQL';
   const [database, operation] = await instance.createDatabase(options.databaseId, {
-    ...(postgres ? { databaseDialect: 'POSTGRESQL' } : { schema: options.schema }),
+    ...(postgres
+      ? { databaseDialect: protos.google.spanner.admin.database.v1.DatabaseDialect.POSTGRESQL }
+      : { schema: options.schema }),
   });
   await operation.promise();
   if (postgres && options.schema.length > 0) {

@@ -234,3 +234,49 @@ describe('Spanner requests on the wire (through a recording gRPC proxy)', () => 
     expect(proxy.count('deleteSession')).toBe(0);
   });
 });
+
+describe('Spanner statements on a PostgreSQL-dialect database', () => {
+  it('happy flow: $n binds the n-th declared parameter; numeric and jsonb round-trip', async () => {
+    const databaseId = await createTestDatabase(
+      ['CREATE TABLE singers (singer_id bigint NOT NULL PRIMARY KEY, name varchar(1024))'],
+      { dialect: 'POSTGRESQL', seed: ["INSERT INTO singers (singer_id, name) VALUES (1, 'Marc')"] },
+    );
+    const config = testSpannerConfig(
+      databaseId,
+      {
+        getSinger: {
+          sql: 'SELECT singer_id, name, $2::numeric AS amount, $3::jsonb AS doc FROM singers WHERE singer_id = $1',
+          params: { id: 'INT64', amount: 'NUMERIC', doc: 'JSON' },
+          mode: 'read',
+        },
+        addSinger: {
+          sql: 'INSERT INTO singers (singer_id, name) VALUES ($1, $2)',
+          params: { id: 'INT64', name: 'STRING' },
+          mode: 'write',
+        },
+      },
+      { dialect: 'POSTGRESQL' },
+    );
+    const handle = createSpanner({ config });
+    try {
+      expect(await execute(handle, config, 'addSinger', '{"id": 2, "name": "Ann"}')).toEqual({
+        rowCount: 1,
+      });
+      const result = (await execute(
+        handle,
+        config,
+        'getSinger',
+        '{"id": "1", "amount": "12345678901234567890.0123456789", "doc": {"a": [1]}}',
+      )) as ReadResult;
+      expect(result.columns.map((column) => column.type)).toEqual([
+        'INT64',
+        'STRING',
+        'NUMERIC',
+        'JSON',
+      ]);
+      expect(result.rows).toEqual([['1', 'Marc', '12345678901234567890.0123456789', { a: [1] }]]);
+    } finally {
+      await handle.database.close();
+    }
+  });
+});
