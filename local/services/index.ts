@@ -3,6 +3,7 @@ import { gerritService } from './gerrit';
 import { motoService } from './moto';
 import { oidcService } from './oidc';
 import { serverlessOfflineService } from './serverless-offline';
+import { spannerService } from './spanner';
 import type { LocalService } from './types';
 
 /**
@@ -14,5 +15,6 @@ export const localServices: LocalService[] = [
   cognitoService,
   oidcService,
   gerritService,
+  spannerService,
   serverlessOfflineService,
 ];

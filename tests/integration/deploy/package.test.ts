@@ -72,6 +72,12 @@ const expectedFunctions: Record<
       '@aws-sdk/client-secrets-manager',
     ],
   },
+  spanner: {
+    memorySize: 1024,
+    timeout: 20,
+    secrets: [],
+    forbidden: [],
+  },
   gerrit: {
     memorySize: 256,
     timeout: 15,
@@ -467,6 +473,8 @@ describe('the packaged artifacts', () => {
       routeKey: string;
       path: string;
       headers?: Record<string, string>;
+      body?: string;
+      pathParameters?: Record<string, string>;
       check: (status: number, body: Record<string, unknown>) => void;
     }>
   > = {
@@ -489,6 +497,17 @@ describe('the packaged artifacts', () => {
         });
       },
     }),
+    spanner: async () => ({
+      routeKey: 'POST /spanner/{query}',
+      path: '/spanner/listSingers',
+      headers: { authorization: `Bearer ${await token('alice')}` },
+      body: JSON.stringify({ params: {} }),
+      pathParameters: { query: 'listSingers' },
+      check: (status, body) => {
+        expect(status).toBe(200);
+        expect(Array.isArray(body.rows)).toBe(true);
+      },
+    }),
     gerrit: async () => ({
       routeKey: 'GET /gerrit/changes',
       path: '/gerrit/changes',
@@ -506,7 +525,7 @@ describe('the packaged artifacts', () => {
       const request = requests[fn.name];
       expect(request, `no request recipe for ${fn.name}`).toBeDefined();
       if (!request) continue;
-      const { routeKey, path, headers, check } = await request();
+      const { routeKey, path, headers, body, pathParameters, check } = await request();
       const unpacked = await unpackArtifact(dev.artifacts[fn.name] as string);
       try {
         const result = await invokeArtifact({
@@ -518,10 +537,14 @@ describe('the packaged artifacts', () => {
             ...lambdaEnv,
             ...(fn.properties.Environment as { Variables: Record<string, string> }).Variables,
           },
-          event: httpApiEvent(routeKey, path, {
-            'x-correlation-id': `artifact-${fn.name}`,
-            ...headers,
-          }),
+          event: {
+            ...httpApiEvent(routeKey, path, {
+              'x-correlation-id': `artifact-${fn.name}`,
+              ...headers,
+            }),
+            ...(body === undefined ? {} : { body }),
+            ...(pathParameters ? { pathParameters } : {}),
+          },
         });
         const response = result.response;
         expect(response?.headers?.['x-correlation-id'], fn.name).toBe(`artifact-${fn.name}`);

@@ -1,0 +1,3 @@
+import { createSpannerHandler } from './spanner';
+
+export const handler = createSpannerHandler();
