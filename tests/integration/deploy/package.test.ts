@@ -39,6 +39,9 @@ const prodEnv = {
   CROSSGATE_OIDC_JWKS_URI: 'https://idp.example.com/.well-known/jwks.json',
   CROSSGATE_ECHO_URL: 'https://echo-abc123-ew.a.run.app',
   CROSSGATE_GERRIT_URL: 'https://gerrit.example.com',
+  CROSSGATE_SPANNER_PROJECT: 'example-project',
+  CROSSGATE_SPANNER_INSTANCE: 'example-instance',
+  CROSSGATE_SPANNER_DATABASE: 'example-db',
 };
 
 /**
