@@ -1,4 +1,6 @@
 import { cognitoService } from './cognito';
+import { echoService } from './echo';
+import { googleService } from './google';
 import { motoService } from './moto';
 import { oidcService } from './oidc';
 import { serverlessOfflineService } from './serverless-offline';
@@ -12,5 +14,7 @@ export const localServices: LocalService[] = [
   motoService,
   cognitoService,
   oidcService,
+  googleService,
+  echoService,
   serverlessOfflineService,
 ];

@@ -103,9 +103,10 @@ export class CloudRunForwarder {
         response = await this.fetch(url, {
           method: request.method,
           headers,
-          body: request.body && request.method !== 'GET' && request.method !== 'HEAD'
-            ? new Uint8Array(request.body)
-            : undefined,
+          body:
+            request.body && request.method !== 'GET' && request.method !== 'HEAD'
+              ? new Uint8Array(request.body)
+              : undefined,
           redirect: 'manual',
           signal,
         });

@@ -50,9 +50,10 @@ export function upstreamPath(rawProxyPath: string): string {
 
 /** RFC 3986 pchar encoding: keeps sub-delims, `:` and `@` readable. */
 function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/%(21|24|26|27|28|29|2A|2B|2C|3A|3B|3D|40)/g, (
-    escape,
-  ) => decodeURIComponent(escape));
+  return encodeURIComponent(segment).replace(
+    /%(21|24|26|27|28|29|2A|2B|2C|3A|3B|3D|40)/g,
+    (escape) => decodeURIComponent(escape),
+  );
 }
 
 /**

@@ -10,10 +10,7 @@ export class ResponseTooLargeError extends UpstreamError {}
  * Reads an upstream body up to `maxBytes`; more is a 502 (Lambda's response limit would turn
  * it into a crash otherwise). Stops reading as soon as the limit is passed.
  */
-export async function readLimitedBody(
-  response: Response,
-  maxBytes: number,
-): Promise<Buffer> {
+export async function readLimitedBody(response: Response, maxBytes: number): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => {});

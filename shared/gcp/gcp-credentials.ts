@@ -203,14 +203,14 @@ export class GcpCredentials {
       );
     }
     if (error instanceof NoUsableTokenError) {
-      return new ServiceUnavailableError(
-        'no unexpired Google token is available',
-        30,
-        error,
-      );
+      return new ServiceUnavailableError('no unexpired Google token is available', 30, error);
     }
     if (error instanceof MintTimeoutError) {
-      return new ServiceUnavailableError('the Google token endpoint did not answer in time', 5, error);
+      return new ServiceUnavailableError(
+        'the Google token endpoint did not answer in time',
+        5,
+        error,
+      );
     }
     return new ServiceUnavailableError('the Google token endpoint is unavailable', 5, error);
   }

@@ -24,8 +24,7 @@ export function redirectingFetch(oauth2Url: string | undefined, base: typeof fet
   const target = new URL(oauth2Url);
   const targetPrefix = `${target.origin}${target.pathname.replace(/\/$/, '')}`;
   return (input, init) => {
-    const url =
-      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (url === GOOGLE_OAUTH2_ORIGIN || url.startsWith(`${GOOGLE_OAUTH2_ORIGIN}/`)) {
       const redirected = `${targetPrefix}${url.slice(GOOGLE_OAUTH2_ORIGIN.length)}`;
       return base(input instanceof Request ? new Request(redirected, input) : redirected, init);
