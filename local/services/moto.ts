@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startProcess, waitForHttp } from '../child-process';
 import { LOCAL_HOST } from '../ports';
 import type { LocalService } from './types';
@@ -21,6 +23,11 @@ export const motoService: LocalService = {
       ['-H', LOCAL_HOST, '-p', String(ports.moto)],
       {
         echo: verbose,
+        // Tests count Secrets Manager calls at moto with its recorder (off until started).
+        env: {
+          ...process.env,
+          MOTO_RECORDER_FILEPATH: join(tmpdir(), `crossgate-moto-recording-${ports.moto}.jsonl`),
+        },
       },
     );
     await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
