@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  decodeJwt,
   decodeProtectedHeader,
   exportJWK,
   exportPKCS8,
@@ -376,23 +377,35 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
     }
     const assertion = form.get('assertion') ?? '';
     let kid: string | undefined;
+    let issuer: unknown;
     try {
       kid = decodeProtectedHeader(assertion).kid;
+      issuer = decodeJwt(assertion).iss;
     } catch {
       return refuse('oauth2', oauthError(400, 'invalid_grant', 'Invalid JWT.'));
     }
-    const key = kid ? keys.get(kid) : undefined;
-    if (!key) return refuse('oauth2', oauthError(400, 'invalid_grant', 'Invalid JWT Signature.'));
-    let claims: Record<string, unknown>;
-    try {
-      ({ payload: claims } = await jwtVerify(assertion, key.publicKey, {
-        algorithms: ['RS256'],
-        audience: GOOGLE_TOKEN_AUDIENCE,
-        issuer: key.email,
-        maxTokenAge: '1h',
-        clockTolerance: 60,
-      }));
-    } catch {
+    // Like Google: the kid picks the key when present, else every key of the issuing account.
+    const candidates = [...keys.values()].filter(
+      (candidate) => candidate.email === issuer && (kid === undefined || candidate.kid === kid),
+    );
+    let claims: Record<string, unknown> | undefined;
+    let key: RegisteredKey | undefined;
+    for (const candidate of candidates) {
+      try {
+        ({ payload: claims } = await jwtVerify(assertion, candidate.publicKey, {
+          algorithms: ['RS256'],
+          audience: GOOGLE_TOKEN_AUDIENCE,
+          issuer: candidate.email,
+          maxTokenAge: '1h',
+          clockTolerance: 60,
+        }));
+        key = candidate;
+        break;
+      } catch {
+        // Try the account's next key.
+      }
+    }
+    if (!claims || !key) {
       return refuse('oauth2', oauthError(400, 'invalid_grant', 'Invalid JWT Signature.'));
     }
     if (
