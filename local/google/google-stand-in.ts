@@ -113,6 +113,9 @@ export interface GoogleStandIn {
   close: () => Promise<void>;
 }
 
+/** The connection is cut without an answer (a held request when faults change). */
+class DroppedConnection extends Error {}
+
 class HttpProblem extends Error {
   constructor(
     readonly status: number,
@@ -162,6 +165,12 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
   const defaultFaults: FaultSettings = { mode: 'normal', delayMs: 0, tokenLifetimeSeconds: 3600 };
   let faults: FaultSettings = { ...defaultFaults };
   const sockets = new Set<Socket>();
+  /** Requests held by the `slow` fault; cut when faults change, so none lands later. */
+  const slowRequests = new Set<AbortController>();
+  const changeFaults = (settings: Partial<FaultSettings>) => {
+    faults = { ...faults, ...settings };
+    for (const controller of slowRequests) controller.abort();
+  };
   let baseUrl = '';
 
   const lifetime = () => faults.tokenLifetimeSeconds;
@@ -193,7 +202,17 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
 
   /** Fault switches apply to every minting endpoint. */
   const applyFaults = async (endpoint: string) => {
-    if (faults.mode === 'slow') await sleep(faults.delayMs);
+    if (faults.mode === 'slow') {
+      const controller = new AbortController();
+      slowRequests.add(controller);
+      try {
+        await sleep(faults.delayMs, undefined, { signal: controller.signal });
+      } catch {
+        throw new DroppedConnection();
+      } finally {
+        slowRequests.delete(controller);
+      }
+    }
     if (faults.mode === 'unavailable') {
       throw googleError(503, 'UNAVAILABLE', 'The service is currently unavailable.');
     }
@@ -442,11 +461,11 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
     if (path === '/__admin/counters' && request.method === 'GET') return counters;
     if (path === '/__admin/faults' && request.method === 'GET') return faults;
     if (path === '/__admin/faults' && request.method === 'POST') {
-      faults = { ...faults, ...(body as Partial<FaultSettings>) };
+      changeFaults(body as Partial<FaultSettings>);
       return faults;
     }
     if (path === '/__admin/reset' && request.method === 'POST') {
-      faults = { ...defaultFaults };
+      changeFaults(defaultFaults);
       counters = emptyCounters();
       return { faults, counters };
     }
@@ -497,7 +516,8 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
     route(request).then(
       (body) => send(response, 200, body),
       (error: unknown) => {
-        if (error instanceof HttpProblem) send(response, error.status, error.body);
+        if (error instanceof DroppedConnection) response.socket?.destroy();
+        else if (error instanceof HttpProblem) send(response, error.status, error.body);
         else send(response, 500, { error: 'internal', error_description: String(error) });
       },
     );
@@ -518,9 +538,7 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
     server,
     counters: () => structuredClone(counters),
     faults: () => ({ ...faults }),
-    setFaults: (settings) => {
-      faults = { ...faults, ...settings };
-    },
+    setFaults: changeFaults,
     createServiceAccountKey: async (email) => {
       const account = accounts.get(email);
       if (!account) throw new Error(`unknown service account ${email}`);

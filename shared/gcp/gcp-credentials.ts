@@ -75,6 +75,8 @@ export class GcpCredentials {
   private readonly parse: (raw: unknown) => GcpCredential;
   /** One source per parsed secret version: its clients keep google-auth-library's own caches. */
   private readonly sources = new WeakMap<GcpCredential, TokenSource>();
+  /** The source of the secret version read last, so a refused ID token can be dropped there too. */
+  private currentSource: TokenSource | undefined;
   /** Tokens minted (or taken from a short_lived_tokens secret) by this container. */
   mintCount = 0;
 
@@ -109,6 +111,7 @@ export class GcpCredentials {
   /** Forgets the ID token of an audience whose service refused it; the next call mints. */
   forgetIdToken(audience: string): void {
     this.cache.delete(`id ${audience}`);
+    this.currentSource?.forgetIdToken(audience);
   }
 
   private async mint<T>(use: (source: TokenSource) => Promise<T>): Promise<T> {
@@ -163,6 +166,7 @@ export class GcpCredentials {
       source = this.createSource(credential);
       this.sources.set(credential, source);
     }
+    this.currentSource = source;
     return source;
   }
 

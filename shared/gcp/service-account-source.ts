@@ -30,6 +30,10 @@ export class ServiceAccountSource implements TokenSource {
     return { token, expiresAt };
   }
 
+  forgetIdToken(audience: string): void {
+    this.idTokenClients.delete(audience);
+  }
+
   async idToken(audience: string): Promise<MintedToken> {
     let client = this.idTokenClients.get(audience);
     if (!client) {

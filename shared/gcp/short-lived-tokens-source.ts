@@ -21,6 +21,10 @@ export class ShortLivedTokensSource implements TokenSource {
     return this.usable(match?.entry.token, match?.expiresAt, `scopes ${scopes.join(' ')}`);
   }
 
+  forgetIdToken(): void {
+    // Nothing cached here: the tokens live in the secret.
+  }
+
   async idToken(audience: string): Promise<MintedToken> {
     const match = this.credential.id_tokens
       .filter((entry) => entry.audience === audience)

@@ -9,6 +9,8 @@ export interface TokenSource {
   accessToken(scopes: readonly string[]): Promise<MintedToken>;
   /** A Google-signed OIDC ID token whose `aud` is `audience` (a Cloud Run service URL). */
   idToken(audience: string): Promise<MintedToken>;
+  /** Drops what the source's own clients cache for this audience (the service refused it). */
+  forgetIdToken(audience: string): void;
 }
 
 /** The secret holds no usable token for the request (short_lived_tokens expired or missing). */

@@ -50,7 +50,7 @@ describe('gcpCredentialParser', () => {
 describe('redirectingFetch', () => {
   it('happy flow: only Google\'s fixed OAuth2 origin is redirected', async () => {
     const seen: string[] = [];
-    const base = (async (input: RequestInfo | URL) => {
+    const base = (async (input: Parameters<typeof fetch>[0]) => {
       seen.push(String(input));
       return new Response('{}');
     }) as typeof fetch;
