@@ -66,9 +66,10 @@ export function verifySigV4(
     })
     .join('');
   const canonicalQuery = [...url.searchParams.entries()]
-    .map(([key, value]) => [rfc3986(key), rfc3986(value)])
-    .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0))
-    .map(([key, value]) => `${key}=${value}`)
+    .map(([key, value]) => ({ key: rfc3986(key), value: rfc3986(value) }))
+    // Sorted by encoded name, then value, in code-point order as SigV4 requires.
+    .sort((a, b) => compare(a.key, b.key) || compare(a.value, b.value))
+    .map(({ key, value }) => `${key}=${value}`)
     .join('&');
   const canonicalRequest = [
     request.method.toUpperCase(),
@@ -87,6 +88,10 @@ export function verifySigV4(
     throw new Error('the AWS signature does not match');
   }
   return { accessKeyId, region, service, amzDate };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function sha256(value: string): string {

@@ -1,6 +1,7 @@
 import { BadRequestError } from '../errors';
 
 /** Control characters (C0, DEL, C1) and the backslash, which some servers read as a slash. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CHARACTER = /[\u0000-\u001f\u007f-\u009f\\]/;
 /** A percent-encoded slash, backslash or dot left after one decoding: double encoding. */
 const ENCODED_SEPARATOR = /%(2f|5c|2e)/i;

@@ -41,7 +41,8 @@ export class ExternalAccountSource implements TokenSource {
     this.serviceAccount = decodeURIComponent(match[2]);
     // Without the impersonation URL AwsClient stops at the federated token, which is what
     // Impersonated needs as its source.
-    const { service_account_impersonation_url: _ignored, ...federation } = credential;
+    const federation: Record<string, unknown> = { ...credential };
+    delete federation.service_account_impersonation_url;
     this.aws = new AwsClient({
       ...federation,
       transporterOptions: options.transporterOptions,

@@ -230,8 +230,10 @@ describe('GcpCredentials when Google fails', () => {
     });
   });
 
-  it('error flow: a token endpoint slower than the caller\'s deadline is 504', async () => {
-    const { credentials } = await seededCredentials(await google.createServiceAccountKey(SERVICE_ACCOUNT));
+  it("error flow: a token endpoint slower than the caller's deadline is 504", async () => {
+    const { credentials } = await seededCredentials(
+      await google.createServiceAccountKey(SERVICE_ACCOUNT),
+    );
     google.setFaults({ mode: 'slow', delayMs: 2000 });
     const error = await credentials
       .idToken(AUDIENCE, { deadline: Date.now() + 300 })

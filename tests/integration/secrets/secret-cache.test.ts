@@ -44,9 +44,7 @@ describe('SecretCache against moto', () => {
   it('happy flow: 50 concurrent cold requests cause exactly one GetSecretValue at moto', async () => {
     const secretId = await newSecret({ type: 'short_lived_tokens' });
     const cache = new SecretCache({ client: secretsManagerClient(moto.endpoint, moto.region) });
-    const values = await Promise.all(
-      Array.from({ length: 50 }, () => cache.getString(secretId)),
-    );
+    const values = await Promise.all(Array.from({ length: 50 }, () => cache.getString(secretId)));
     expect(new Set(values)).toEqual(new Set(['{"type":"short_lived_tokens"}']));
     expect(await countGetSecretValue(moto.endpoint, secretId)).toBe(1);
     expect(cache.fetchCount).toBe(1);

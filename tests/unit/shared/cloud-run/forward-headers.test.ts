@@ -26,7 +26,14 @@ describe('allowedRequestHeaders', () => {
         'x-crossgate-subject': 'admin',
         traceparent: '00-x',
       },
-      ['authorization', 'cookie', 'connection', 'transfer-encoding', 'x-crossgate-subject', 'traceparent'],
+      [
+        'authorization',
+        'cookie',
+        'connection',
+        'transfer-encoding',
+        'x-crossgate-subject',
+        'traceparent',
+      ],
     );
     expect(forwarded).toEqual({});
   });
@@ -55,7 +62,11 @@ describe('identityHeaders', () => {
   });
 
   it('happy flow: non-ASCII and line breaks are percent-encoded, never raw in a header', () => {
-    const headers = identityHeaders({ ...principal, subject: 'zoë\r\nx-evil: 1', email: undefined });
+    const headers = identityHeaders({
+      ...principal,
+      subject: 'zoë\r\nx-evil: 1',
+      email: undefined,
+    });
     expect(headers['x-crossgate-subject']).toBe('zo%C3%AB%0D%0Ax-evil: 1');
     expect(headers).not.toHaveProperty('x-crossgate-email');
   });

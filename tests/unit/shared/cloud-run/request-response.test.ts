@@ -73,13 +73,28 @@ describe('retry policy and deadline', () => {
 
   it('happy flow: the deadline is the lesser of the service timeout and Lambda time minus margin', () => {
     expect(
-      requestDeadline({ now: 1000, serviceTimeoutMs: 4000, lambdaRemainingMs: 29_000, marginMs: 1000 }),
+      requestDeadline({
+        now: 1000,
+        serviceTimeoutMs: 4000,
+        lambdaRemainingMs: 29_000,
+        marginMs: 1000,
+      }),
     ).toBe(5000);
     expect(
-      requestDeadline({ now: 1000, serviceTimeoutMs: 10_000, lambdaRemainingMs: 3000, marginMs: 1000 }),
+      requestDeadline({
+        now: 1000,
+        serviceTimeoutMs: 10_000,
+        lambdaRemainingMs: 3000,
+        marginMs: 1000,
+      }),
     ).toBe(3000);
     expect(
-      requestDeadline({ now: 1000, serviceTimeoutMs: 10_000, lambdaRemainingMs: 500, marginMs: 1000 }),
+      requestDeadline({
+        now: 1000,
+        serviceTimeoutMs: 10_000,
+        lambdaRemainingMs: 500,
+        marginMs: 1000,
+      }),
     ).toBe(1000);
   });
 });

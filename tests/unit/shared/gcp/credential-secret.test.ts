@@ -10,14 +10,16 @@ describe('gcpCredentialParser', () => {
     expect(
       parse({
         type: 'external_account',
-        audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/aws',
+        audience:
+          '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/aws',
         subject_token_type: 'urn:ietf:params:aws:token-type:aws4_request',
         token_url: 'https://sts.googleapis.com/v1/token',
         service_account_impersonation_url:
           'https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/sa@p.iam.gserviceaccount.com:generateAccessToken',
         credential_source: {
           environment_id: 'aws1',
-          regional_cred_verification_url: 'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
+          regional_cred_verification_url:
+            'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
         },
         universe_domain: 'googleapis.com',
       }).type,
@@ -32,14 +34,20 @@ describe('gcpCredentialParser', () => {
     expect(
       parse({
         type: 'short_lived_tokens',
-        id_tokens: [{ token: 't', audience: 'https://x.a.run.app', expires_at: '2030-01-01T00:00:00Z' }],
+        id_tokens: [
+          { token: 't', audience: 'https://x.a.run.app', expires_at: '2030-01-01T00:00:00Z' },
+        ],
       }),
     ).toMatchObject({ type: 'short_lived_tokens', access_tokens: [] });
   });
 
   it('error flow: a bad secret names keys, never values', () => {
     const attempt = () =>
-      parse({ type: 'service_account', client_email: 'not-an-email', private_key: 'hunter2-secret' });
+      parse({
+        type: 'service_account',
+        client_email: 'not-an-email',
+        private_key: 'hunter2-secret',
+      });
     expect(attempt).toThrow(ConfigurationError);
     expect(attempt).toThrow(/client_email.*private_key/);
     expect(attempt).not.toThrow(/hunter2/);
@@ -48,7 +56,7 @@ describe('gcpCredentialParser', () => {
 });
 
 describe('redirectingFetch', () => {
-  it('happy flow: only Google\'s fixed OAuth2 origin is redirected', async () => {
+  it("happy flow: only Google's fixed OAuth2 origin is redirected", async () => {
     const seen: string[] = [];
     const base = (async (input: Parameters<typeof fetch>[0]) => {
       seen.push(String(input));

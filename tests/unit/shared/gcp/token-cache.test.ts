@@ -23,7 +23,7 @@ describe('TokenCache', () => {
     expect(await cache.get('id a', async () => ({ token: 't2', expiresAt: 7_200_000 }))).toBe('t2');
   });
 
-  it('happy flow: keys are separate (one audience never gets another audience\'s token)', async () => {
+  it("happy flow: keys are separate (one audience never gets another audience's token)", async () => {
     const cache = new TokenCache({ marginMs: 0, now: () => 0 });
     await cache.get('id a', async () => ({ token: 'ta', expiresAt: 10 }));
     expect(await cache.get('id b', async () => ({ token: 'tb', expiresAt: 10 }))).toBe('tb');
