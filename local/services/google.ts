@@ -49,10 +49,9 @@ export const googleService: LocalService = {
       },
     };
     Object.assign(lambdaEnv, {
+      // `CROSSGATE_GCP_SECRET_ID=crossgate/gcp-credentials-sa-key npm start` tries the key instead.
       CROSSGATE_GCP_SECRET_ID:
-        lambdaEnv.CROSSGATE_GCP_SECRET_ID ??
-        process.env.CROSSGATE_GCP_SECRET_ID ??
-        LOCAL_GCP.externalAccountSecretId,
+        process.env.CROSSGATE_GCP_SECRET_ID ?? LOCAL_GCP.externalAccountSecretId,
       CROSSGATE_GOOGLE_OAUTH2_URL: google.url,
     });
     return {
