@@ -1,5 +1,7 @@
 import { cognitoService } from './cognito';
+import { echoService } from './echo';
 import { gerritService } from './gerrit';
+import { googleService } from './google';
 import { motoService } from './moto';
 import { oidcService } from './oidc';
 import { serverlessOfflineService } from './serverless-offline';
@@ -14,6 +16,8 @@ export const localServices: LocalService[] = [
   motoService,
   cognitoService,
   oidcService,
+  googleService,
+  echoService,
   gerritService,
   spannerService,
   serverlessOfflineService,

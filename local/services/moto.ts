@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startProcess, waitForHttp } from '../child-process';
 import { LOCAL_HOST } from '../ports';
 import type { LocalService } from './types';
@@ -15,12 +18,15 @@ export const motoService: LocalService = {
   name: 'moto',
   async start({ ports, state, lambdaEnv, verbose }) {
     const endpoint = `http://${LOCAL_HOST}:${ports.moto}`;
+    const recording = join(tmpdir(), `crossgate-moto-recording-${ports.moto}.jsonl`);
     const child = startProcess(
       'moto',
       'moto_server',
       ['-H', LOCAL_HOST, '-p', String(ports.moto)],
       {
         echo: verbose,
+        // Tests count Secrets Manager calls at moto with its recorder (off until started).
+        env: { ...process.env, MOTO_RECORDER_FILEPATH: recording },
       },
     );
     await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
@@ -31,7 +37,11 @@ export const motoService: LocalService = {
     });
     return {
       summary: [`moto (Secrets Manager, Cognito)   ${endpoint}  pid ${child.pid}`],
-      stop: child.stop,
+      stop: async () => {
+        await child.stop();
+        // The recording holds request bodies (seeded secrets): gone with moto.
+        rmSync(recording, { force: true });
+      },
     };
   },
 };

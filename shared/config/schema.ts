@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requirementSchema } from '../policy/requirement';
 import { cloudRunSchema } from './cloud-run-schema';
+import { gcpSchema } from './gcp-schema';
 import { gerritSchema } from './gerrit-schema';
 import { authSchema, issuerSchema, jwksSchema } from './issuers-schema';
 import { spannerSchema } from './spanner-schema';
@@ -34,6 +35,7 @@ export const configSchema = z.strictObject({
   aws: awsSchema.prefault({}),
   secrets: secretsSchema.prefault({}),
   routes: z.record(z.string().regex(/^(GET|POST|PUT|PATCH|DELETE|ANY) \/\S*$/), routePolicySchema),
+  gcp: gcpSchema.optional(),
   cloudRun: cloudRunSchema.optional(),
   spanner: spannerSchema.optional(),
   gerrit: gerritSchema.optional(),

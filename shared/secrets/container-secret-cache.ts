@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { GatewayConfig } from '../config/schema';
+import { logger } from '../logging/logger';
 import { SecretCache } from './secret-cache';
 
 let containerSecretCache: SecretCache | undefined;
@@ -17,6 +18,11 @@ export function secretCacheFor(config: Pick<GatewayConfig, 'aws' | 'secrets'>): 
     }),
     ttlSeconds: config.secrets.ttlSeconds,
     staleGraceSeconds: config.secrets.staleGraceSeconds,
+    onStaleValue: (secretId, error) =>
+      logger.warn('Secrets Manager failed; serving the last good value', {
+        secretId,
+        error: error instanceof Error ? error.name : 'unknown',
+      }),
   });
   return containerSecretCache;
 }

@@ -14,10 +14,21 @@ export interface SecretCacheOptions {
   staleGraceSeconds?: number;
   /** Retry-After of the 503 when no value can be served. */
   retryAfterSeconds?: number;
+  /**
+   * Called when a failed refresh is answered with the last good value: for a warning log.
+   * Gets the secret id and the failure, never the value.
+   */
+  onStaleValue?: (secretId: string, error: unknown) => void;
   now?: () => number;
 }
 
-const defaults = { ttlSeconds: 300, staleGraceSeconds: 900, retryAfterSeconds: 5, now: Date.now };
+const defaults = {
+  ttlSeconds: 300,
+  staleGraceSeconds: 900,
+  retryAfterSeconds: 5,
+  onStaleValue: () => {},
+  now: Date.now,
+};
 
 interface CachedSecret {
   value: string;
@@ -125,6 +136,7 @@ export class SecretCache {
         previous &&
         previous.fetchedAt + (this.options.ttlSeconds + this.options.staleGraceSeconds) * 1000;
       if (previous && staleUntil !== undefined && this.options.now() < staleUntil) {
+        this.options.onStaleValue(secretId, error);
         return previous;
       }
       throw new ServiceUnavailableError(

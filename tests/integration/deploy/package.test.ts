@@ -75,10 +75,16 @@ const expectedFunctions: Record<
       '@aws-sdk/client-secrets-manager',
     ],
   },
+  run: {
+    memorySize: 512,
+    timeout: 15,
+    secrets: ['crossgate/gcp-credentials'],
+    forbidden: ['@google-cloud/spanner', 'google-gax'],
+  },
   spanner: {
     memorySize: 1024,
     timeout: 20,
-    secrets: [],
+    secrets: ['crossgate/gcp-credentials'],
     forbidden: [],
   },
   gerrit: {
@@ -498,6 +504,16 @@ describe('the packaged artifacts', () => {
         expect(body).toMatchObject({
           principal: { username: 'alice', kind: 'person', issuerName: 'cognito' },
         });
+      },
+    }),
+    run: async () => ({
+      routeKey: 'ANY /run/{service}/{proxy+}',
+      path: '/run/echo/hello',
+      headers: { authorization: `Bearer ${await token('alice')}` },
+      pathParameters: { service: 'echo', proxy: 'hello' },
+      check: (status, body) => {
+        expect(status).toBe(200);
+        expect(body).toMatchObject({ method: 'GET' });
       },
     }),
     spanner: async () => ({

@@ -1,0 +1,3 @@
+import { createRunHandler } from './run';
+
+export const handler = createRunHandler();

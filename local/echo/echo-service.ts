@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { OAuth2Client } from 'google-auth-library';
+
+/**
+ * A sample Cloud Run service on loopback. Like Cloud Run with IAM, it refuses requests
+ * without a valid Google ID token for its audience: verified with google-auth-library's
+ * OAuth2Client (signature, issuer, expiry, audience) against the Google stand-in's keys.
+ *
+ * It answers with what it received, so tests see exactly what crossgate forwarded:
+ *   any path                 200 JSON: method, path, query, headers, body digest, token claims
+ *   /status/{code}           that status (HTML body for 5xx, as a crashing server would)
+ *   /flaky/{key}?failures=n  503 for the first n requests per key, then 200 with the count
+ *   /hang                    never answers (until the client gives up)
+ *   /bytes/{n}               n bytes of application/octet-stream
+ *   /mirror                  the request body back, with its content type
+ *   /headers                 200 with extra headers (set-cookie, x-internal-*) to be dropped
+ * `GET /__admin/flaky/{key}` (no token) tells how often a flaky key was called.
+ */
+
+/** Headers the service reports back (never the Authorization value). */
+const REPORTED_HEADERS =
+  /^(x-crossgate-|x-correlation-id$|traceparent$|tracestate$|content-type$|accept|user-agent$|x-request-id$|cookie$|if-|range$|x-forwarded-|x-evil|connection$)/;
+
+export interface EchoServiceOptions {
+  host: string;
+  port: number;
+  /** Audiences this service accepts (its URL). */
+  audiences: string[];
+  /** The Google stand-in's PEM keys (`/oauth2/v1/certs`). */
+  certsUrl: string;
+}
+
+export interface EchoService {
+  url: string;
+  close: () => Promise<void>;
+}
+
+export async function startEchoService(options: EchoServiceOptions): Promise<EchoService> {
+  const verifier = new OAuth2Client({
+    endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl },
+  });
+  const flaky = new Map<string, number>();
+  const sockets = new Set<Socket>();
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://echo.invalid');
+    const adminFlaky = /^\/__admin\/flaky\/([\w-]+)$/.exec(url.pathname);
+    if (adminFlaky?.[1]) return json(response, 200, { calls: flaky.get(adminFlaky[1]) ?? 0 });
+
+    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) return html(response, 401, 'Your client does not have permission (no token).');
+    let claims: Record<string, unknown>;
+    try {
+      const ticket = await verifier.verifyIdToken({ idToken: token, audience: options.audiences });
+      claims = { ...ticket.getPayload() };
+    } catch {
+      return html(response, 401, 'Your client does not have permission (invalid token).');
+    }
+
+    const body = await readBody(request);
+    const path = url.pathname;
+    const status = /^\/status\/(\d{3})$/.exec(path);
+    if (status?.[1]) {
+      const code = Number(status[1]);
+      return code >= 500
+        ? html(response, code, `<h1>${code}</h1><p>upstream exploded</p>`)
+        : json(response, code, { status: code });
+    }
+    const flakyMatch = /^\/flaky\/([\w-]+)$/.exec(path);
+    if (flakyMatch?.[1]) {
+      const calls = (flaky.get(flakyMatch[1]) ?? 0) + 1;
+      flaky.set(flakyMatch[1], calls);
+      if (calls <= Number(url.searchParams.get('failures') ?? 1)) {
+        return html(response, 503, '<h1>Service Unavailable</h1>');
+      }
+      return json(response, 200, { calls });
+    }
+    if (path === '/hang') return; // The socket stays open until the caller gives up.
+    const bytes = /^\/bytes\/(\d+)$/.exec(path);
+    if (bytes?.[1]) {
+      const size = Math.min(Number(bytes[1]), 20_000_000);
+      const payload = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 1) payload[i] = i % 251;
+      response.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': size,
+      });
+      return response.end(payload);
+    }
+    if (path === '/mirror') {
+      response.writeHead(200, {
+        'content-type': request.headers['content-type'] ?? 'application/octet-stream',
+        etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`,
+      });
+      return response.end(body);
+    }
+    const reported = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => REPORTED_HEADERS.test(name)),
+    );
+    const extra: Record<string, string> =
+      path === '/headers'
+        ? { 'set-cookie': 'session=abc', 'x-internal-secret': 'do-not-pass', etag: '"v1"' }
+        : {};
+    return json(
+      response,
+      200,
+      {
+        method: request.method,
+        path,
+        rawPath: (request.url ?? '').split('?')[0],
+        query: url.search.slice(1),
+        headers: reported,
+        authorizationPresent: true,
+        body: { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') },
+        idToken: {
+          iss: claims.iss,
+          aud: claims.aud,
+          email: claims.email,
+          email_verified: claims.email_verified,
+          sub: claims.sub,
+          exp: claims.exp,
+        },
+      },
+      extra,
+    );
+  };
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) html(response, 500, '<h1>500</h1>');
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port }, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(text);
+}
+
+function html(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  response.end(`<!doctype html><html><body>${body}</body></html>`);
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,213 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Principal } from '../auth/principal';
+import type { CloudRunConfig, CloudRunServiceConfig } from '../config/cloud-run-schema';
+import { CORRELATION_HEADER } from '../correlation/correlation-id';
+import { GatewayError, GatewayTimeoutError, UpstreamError } from '../errors';
+import type { GcpCredentials } from '../gcp/gcp-credentials';
+import type { HttpResponse } from '../http/responses';
+import { allowedRequestHeaders, allowedResponseHeaders, identityHeaders } from './forward-headers';
+import { proxyPathOf, upstreamPath, upstreamUrl } from './proxy-path';
+import { encodeBody, readLimitedBody } from './response-body';
+import { backoffDelay, isIdempotent, isRetryableStatus } from './retry-policy';
+
+export interface CloudRunForwarderOptions {
+  config: CloudRunConfig;
+  /** Mints and caches the ID tokens for each service's audience. */
+  credentials: Pick<GcpCredentials, 'idToken' | 'forgetIdToken'>;
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<unknown>;
+  logger?: Pick<Logger, 'info' | 'warn'>;
+}
+
+/** One caller request, already authenticated and allowed for `serviceName`. */
+export interface ForwardRequest {
+  serviceName: string;
+  method: string;
+  /** The request path as sent (`event.rawPath`), encoded characters still visible. */
+  rawPath: string;
+  rawQueryString: string;
+  /** Lower-cased caller headers. */
+  headers: Readonly<Record<string, string | undefined>>;
+  body?: Buffer;
+  principal: Principal;
+  correlationId: string;
+  /** The traceparent for this hop (the caller's trace continued, or a new one). */
+  traceparent: string;
+  /** Epoch ms by which everything, retries included, must be over. */
+  deadline: number;
+}
+
+export interface ForwardResult {
+  response: HttpResponse;
+  upstreamStatus: number;
+  attempts: number;
+}
+
+/** How close to the deadline a retry is still worth starting. */
+const MIN_ATTEMPT_MS = 50;
+
+/**
+ * Forwards a caller's request to a Cloud Run service named in config, with a Google ID token
+ * for the service, the caller's identity in x-crossgate-* headers, the correlation id and
+ * trace, bounded by a deadline; retries idempotent methods on connection errors and
+ * 502/503/504 with jittered backoff; maps the answer back binary-safe.
+ *
+ * The upstream URL is built from config and a checked path only: never from caller input
+ * alone.
+ */
+export class CloudRunForwarder {
+  private readonly fetch: typeof fetch;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<unknown>;
+
+  constructor(private readonly options: CloudRunForwarderOptions) {
+    this.fetch = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms) => sleep(ms));
+  }
+
+  async forward(request: ForwardRequest): Promise<ForwardResult> {
+    const service = this.service(request.serviceName);
+    const path = upstreamPath(proxyPathOf(request.rawPath, request.serviceName));
+    const url = upstreamUrl(service.url, path, request.rawQueryString);
+    const audience = service.audience ?? service.url;
+    const idToken = await this.options.credentials.idToken(audience, {
+      deadline: request.deadline,
+    });
+
+    const headers = {
+      ...allowedRequestHeaders(request.headers, [
+        ...this.options.config.requestHeaders,
+        ...service.extraRequestHeaders,
+      ]),
+      ...identityHeaders(request.principal),
+      [CORRELATION_HEADER]: request.correlationId,
+      traceparent: request.traceparent,
+      authorization: `Bearer ${idToken}`,
+    };
+    const maxRetries = isIdempotent(request.method)
+      ? (service.maxRetries ?? this.options.config.maxRetries)
+      : 0;
+
+    for (let attempt = 1; ; attempt += 1) {
+      const remaining = request.deadline - this.now();
+      if (remaining <= 0) throw timeout(request.serviceName);
+      const signal = AbortSignal.timeout(remaining);
+      let response: Response;
+      try {
+        response = await this.fetch(url, {
+          method: request.method,
+          headers,
+          body:
+            request.body && request.method !== 'GET' && request.method !== 'HEAD'
+              ? new Uint8Array(request.body)
+              : undefined,
+          redirect: 'manual',
+          signal,
+        });
+      } catch (error) {
+        if (signal.aborted) throw timeout(request.serviceName, error);
+        if (attempt <= maxRetries && (await this.backoff(attempt, request.deadline))) continue;
+        throw new UpstreamError(
+          `service ${request.serviceName} could not be reached`,
+          undefined,
+          error,
+        );
+      }
+      if (isRetryableStatus(response.status) && attempt <= maxRetries) {
+        // A 5xx body is never passed on, so it can be dropped before deciding.
+        await this.discard(response);
+        if (await this.backoff(attempt, request.deadline)) {
+          this.options.logger?.info('retrying Cloud Run call', {
+            service: request.serviceName,
+            upstreamStatus: response.status,
+            attempt,
+          });
+          continue;
+        }
+      }
+      try {
+        return {
+          response: await this.mapResponse(request, service, audience, response),
+          upstreamStatus: response.status,
+          attempts: attempt,
+        };
+      } catch (error) {
+        if (error instanceof GatewayError) throw error;
+        if (signal.aborted) throw timeout(request.serviceName, error);
+        throw new UpstreamError(
+          `service ${request.serviceName} broke off its response`,
+          response.status,
+          error,
+        );
+      }
+    }
+  }
+
+  private service(name: string): CloudRunServiceConfig {
+    const service = this.options.config.services[name];
+    // resolveTarget answered 404 already; this is a bug if it happens.
+    if (!service) throw new Error(`service ${name} is not configured`);
+    return service;
+  }
+
+  /** Waits before retry `attempt`; false when the wait would not leave time for another try. */
+  private async backoff(attempt: number, deadline: number): Promise<boolean> {
+    const delay = backoffDelay(
+      attempt - 1,
+      this.options.config.baseBackoffMs,
+      this.options.config.maxBackoffMs,
+      this.random,
+    );
+    if (this.now() + delay + MIN_ATTEMPT_MS >= deadline) return false;
+    await this.sleep(delay);
+    return true;
+  }
+
+  private async discard(response: Response): Promise<void> {
+    await response.body?.cancel().catch(() => {});
+  }
+
+  private async mapResponse(
+    request: ForwardRequest,
+    service: CloudRunServiceConfig,
+    audience: string,
+    response: Response,
+  ): Promise<HttpResponse> {
+    if (response.status >= 500) {
+      await this.discard(response);
+      throw new UpstreamError(
+        `service ${request.serviceName} failed with status ${response.status}`,
+        response.status,
+      );
+    }
+    if (response.status === 401) {
+      // Cloud Run's front end refused our ID token: mint a new one next time.
+      await this.discard(response);
+      this.options.credentials.forgetIdToken(audience);
+      throw new UpstreamError(
+        `service ${request.serviceName} refused the gateway's identity token`,
+        401,
+      );
+    }
+    const body = await readLimitedBody(response, this.options.config.maxResponseBytes);
+    const headers = allowedResponseHeaders(response.headers, [
+      ...this.options.config.responseHeaders,
+      ...service.extraResponseHeaders,
+    ]);
+    const encoded =
+      request.method === 'HEAD'
+        ? { body: '', isBase64Encoded: false }
+        : encodeBody(body, response.headers.get('content-type') ?? undefined);
+    return { statusCode: response.status, headers, ...encoded };
+  }
+}
+
+function timeout(service: string, cause?: unknown): GatewayTimeoutError {
+  return new GatewayTimeoutError(`service ${service} did not answer before the deadline`, cause);
+}

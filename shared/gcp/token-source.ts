@@ -1,0 +1,29 @@
+import type { MintedToken } from './token-cache';
+
+/**
+ * Mints Google tokens from one version of the credential secret. One implementation per
+ * credential shape; GcpCredentials caches what they mint.
+ */
+export interface TokenSource {
+  /** An OAuth2 access token for these scopes (Spanner, other Google APIs). */
+  accessToken(scopes: readonly string[]): Promise<MintedToken>;
+  /** A Google-signed OIDC ID token whose `aud` is `audience` (a Cloud Run service URL). */
+  idToken(audience: string): Promise<MintedToken>;
+  /** Drops what the source's own clients cache for this audience (the service refused it). */
+  forgetIdToken(audience: string): void;
+}
+
+/** The secret holds no usable token for the request (short_lived_tokens expired or missing). */
+export class NoUsableTokenError extends Error {
+  override readonly name = 'NoUsableTokenError';
+}
+
+/** Expiry of a JWT (epoch ms) from its `exp` claim; the token was just received from Google. */
+export function jwtExpiry(token: string): number {
+  const payload = token.split('.')[1];
+  if (!payload) throw new Error('the ID token is not a JWT');
+  const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown })
+    .exp;
+  if (typeof exp !== 'number') throw new Error('the ID token has no exp claim');
+  return exp * 1000;
+}

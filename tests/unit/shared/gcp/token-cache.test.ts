@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { TokenCache, type MintedToken } from '../../../../shared/gcp/token-cache';
+
+describe('TokenCache', () => {
+  it('happy flow: concurrent requests for one key share one mint', async () => {
+    let now = 0;
+    const cache = new TokenCache({ marginMs: 300_000, now: () => now });
+    let mints = 0;
+    let release: (token: MintedToken) => void = () => {};
+    const mint = () => {
+      mints += 1;
+      return new Promise<MintedToken>((resolve) => (release = resolve));
+    };
+    const pending = Array.from({ length: 20 }, () => cache.get('id a', mint));
+    release({ token: 't1', expiresAt: 3_600_000 });
+    expect(await Promise.all(pending)).toEqual(Array(20).fill('t1'));
+    expect(mints).toBe(1);
+
+    // Cached until the margin before expiry, then minted again.
+    now = 3_600_000 - 300_001;
+    expect(await cache.get('id a', async () => ({ token: 't2', expiresAt: 7_200_000 }))).toBe('t1');
+    now = 3_600_000 - 300_000;
+    expect(await cache.get('id a', async () => ({ token: 't2', expiresAt: 7_200_000 }))).toBe('t2');
+  });
+
+  it("happy flow: keys are separate (one audience never gets another audience's token)", async () => {
+    const cache = new TokenCache({ marginMs: 0, now: () => 0 });
+    await cache.get('id a', async () => ({ token: 'ta', expiresAt: 10 }));
+    expect(await cache.get('id b', async () => ({ token: 'tb', expiresAt: 10 }))).toBe('tb');
+    expect(await cache.get('id a', async () => ({ token: 'x', expiresAt: 10 }))).toBe('ta');
+  });
+
+  it('error flow: a failed mint is not cached and the next request mints again', async () => {
+    const cache = new TokenCache({ marginMs: 0, now: () => 0 });
+    await expect(cache.get('k', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await cache.get('k', async () => ({ token: 'ok', expiresAt: 10 }))).toBe('ok');
+  });
+
+  it('happy flow: a token already inside the margin is used once, not kept; delete() forgets', async () => {
+    const cache = new TokenCache({ marginMs: 100, now: () => 0 });
+    expect(await cache.get('k', async () => ({ token: 'short', expiresAt: 50 }))).toBe('short');
+    expect(await cache.get('k', async () => ({ token: 'long', expiresAt: 1000 }))).toBe('long');
+    cache.delete('k');
+    expect(await cache.get('k', async () => ({ token: 'again', expiresAt: 1000 }))).toBe('again');
+  });
+});
