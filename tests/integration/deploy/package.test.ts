@@ -484,6 +484,8 @@ describe('the packaged artifacts', () => {
       headers?: Record<string, string>;
       body?: string;
       pathParameters?: Record<string, string>;
+      /** The request's method where the route key says ANY. */
+      method?: string;
       check: (status: number, body: Record<string, unknown>) => void;
     }>
   > = {
@@ -511,6 +513,7 @@ describe('the packaged artifacts', () => {
       path: '/run/echo/hello',
       headers: { authorization: `Bearer ${await token('alice')}` },
       pathParameters: { service: 'echo', proxy: 'hello' },
+      method: 'GET',
       check: (status, body) => {
         expect(status).toBe(200);
         expect(body).toMatchObject({ method: 'GET' });
@@ -544,7 +547,13 @@ describe('the packaged artifacts', () => {
       const request = requests[fn.name];
       expect(request, `no request recipe for ${fn.name}`).toBeDefined();
       if (!request) continue;
-      const { routeKey, path, headers, body, pathParameters, check } = await request();
+      const { routeKey, path, headers, body, pathParameters, method, check } = await request();
+      const event = {
+        ...httpApiEvent(routeKey, path, { 'x-correlation-id': `artifact-${fn.name}`, ...headers }),
+        ...(body === undefined ? {} : { body }),
+        ...(pathParameters ? { pathParameters } : {}),
+      };
+      if (method) event.requestContext.http.method = method;
       const unpacked = await unpackArtifact(dev.artifacts[fn.name] as string);
       try {
         const result = await invokeArtifact({
@@ -556,14 +565,7 @@ describe('the packaged artifacts', () => {
             ...lambdaEnv,
             ...(fn.properties.Environment as { Variables: Record<string, string> }).Variables,
           },
-          event: {
-            ...httpApiEvent(routeKey, path, {
-              'x-correlation-id': `artifact-${fn.name}`,
-              ...headers,
-            }),
-            ...(body === undefined ? {} : { body }),
-            ...(pathParameters ? { pathParameters } : {}),
-          },
+          event,
         });
         const response = result.response;
         expect(response?.headers?.['x-correlation-id'], fn.name).toBe(`artifact-${fn.name}`);
