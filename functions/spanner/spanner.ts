@@ -4,6 +4,8 @@ import type { GatewayConfig } from '../../shared/config/schema';
 import type { SpannerStatementConfig } from '../../shared/config/spanner-schema';
 import type { GatewayDependencies } from '../../shared/container';
 import { ConfigurationError, GatewayTimeoutError, NotFoundError } from '../../shared/errors';
+import { AccessTokenAuthClient } from '../../shared/gcp/access-token-auth-client';
+import { gcpCredentialsFor } from '../../shared/gcp/container-gcp-credentials';
 import { jsonResponse } from '../../shared/http/responses';
 import type { TargetResolver } from '../../shared/middleware/authorization';
 import { gatewayHandler } from '../../shared/middleware/gateway-handler';
@@ -27,18 +29,16 @@ export interface SpannerHandlerOptions {
   authClient?: (config: GatewayConfig) => Promise<AuthClient | undefined>;
 }
 
+/** OAuth scope of Spanner's data API: reads, DML and sessions, nothing administrative. */
+export const SPANNER_DATA_SCOPE = 'https://www.googleapis.com/auth/spanner.data';
+
 /**
- * ============================================================================================
- * WIRING POINT: GCP credentials for Spanner (to be connected after shared/gcp/ is merged).
- * Return the AuthClient of the shared GCP credentials provider (secret -> google-auth-library,
- * access tokens for Spanner's scope). Until then, requests outside the emulator fail with a
- * 500 configuration-error that says so. Offline (spanner.emulatorHost set) it is never called.
- * ============================================================================================
+ * The Google identity Spanner uses in AWS: access tokens from the shared GCP credentials
+ * (Secrets Manager -> google-auth-library), cached per scope set and minted once for many
+ * requests. Never a key file on disk. Offline (spanner.emulatorHost set) it is never called.
  */
-export async function spannerAuthClient(_config: GatewayConfig): Promise<AuthClient | undefined> {
-  throw new ConfigurationError(
-    'Spanner has no Google credentials yet: wire the GCP credentials provider into spannerAuthClient (functions/spanner/spanner.ts)',
-  );
+export async function spannerAuthClient(config: GatewayConfig): Promise<AuthClient> {
+  return new AccessTokenAuthClient(gcpCredentialsFor(config), [SPANNER_DATA_SCOPE]);
 }
 
 /** Finds the statement named in the path; unknown names are 404 before anything runs. */

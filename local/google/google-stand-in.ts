@@ -200,6 +200,20 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
       .sign(signing.privateKey);
   };
 
+  /** Google's tokeninfo: what an access token is good for, so tests can see its scopes. */
+  const tokenInfo = (accessToken: string) => {
+    const issued = tokens.get(accessToken);
+    if (!issued || issued.kind !== 'access' || issued.expiresAt <= Date.now()) {
+      throw new HttpProblem(400, { error: 'invalid_token', error_description: 'Invalid Value' });
+    }
+    return {
+      email: issued.subject,
+      scope: issued.scopes.join(' '),
+      exp: String(Math.floor(issued.expiresAt / 1000)),
+      expires_in: String(Math.floor((issued.expiresAt - Date.now()) / 1000)),
+    };
+  };
+
   /** Fault switches apply to every minting endpoint. */
   const applyFaults = async (endpoint: string) => {
     if (faults.mode === 'slow') {
@@ -494,6 +508,9 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
       return { keys: [signingJwk] };
     if (request.method === 'GET' && url.pathname === '/oauth2/v1/certs')
       return { [signingKid]: signingPem };
+    if (request.method === 'GET' && url.pathname === '/tokeninfo') {
+      return tokenInfo(url.searchParams.get('access_token') ?? '');
+    }
     if (request.method !== 'POST') throw new HttpProblem(405, { error: 'method_not_allowed' });
     if (url.pathname === '/v1/token') return sts(form);
     if (url.pathname === '/token') return jwtBearer(form);
