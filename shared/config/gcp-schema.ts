@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How crossgate authenticates to Google: the Secrets Manager secret that holds the credential

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import configDocument from '../../config/crossgate.json' with { type: 'json' };
 import { interpolateEnv, mergeStage, MissingVariableError } from './interpolate';
 import { configSchema, type GatewayConfig } from './schema';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requirementSchema } from '../policy/requirement';
 import { cloudRunSchema } from './cloud-run-schema';
 import { gcpSchema } from './gcp-schema';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requirementSchema } from '../policy/requirement';
 import { formatSpannerType, parseSpannerType } from '../spanner/spanner-type';
 import { isDmlKeyword, isQueryKeyword, scanSql, type SqlDialect } from '../spanner/sql-scan';

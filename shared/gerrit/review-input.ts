@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Principal } from '../auth/principal';
 import type { GerritConfig } from '../config/gerrit-schema';
 import { BadRequestError, ForbiddenError, ValidationError } from '../errors';
