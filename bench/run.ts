@@ -8,6 +8,7 @@ import { tokenFor } from '../local/tokens';
 import { parseConfig } from '../shared/config/load-config';
 import { configDocument, unitTestEnv } from '../tests/helpers/config';
 import { coldStarts, type ColdStartRequest, type ColdStartResult } from './sections/cold-start';
+import { ioPerRequest, type IoResult } from './sections/io-per-request';
 import { memoryGrowth } from './sections/memory';
 import { throughput, type ThroughputResult } from './sections/throughput';
 import { warmOverhead } from './sections/warm-overhead';
@@ -42,6 +43,17 @@ const results: Record<string, unknown> = {
   cpuCount: cpus().length,
 };
 try {
+  // In-process sections run as a Lambda would: region and role credentials in the environment
+  // (moto's test credentials here).
+  for (const name of [
+    'AWS_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+  ]) {
+    const value = stack.state.lambdaEnv?.[name];
+    if (value) process.env[name] = value;
+  }
   const config = parseConfig(configDocument(), { ...unitTestEnv, ...stack.state.lambdaEnv });
 
   console.log(`1. warm overhead in process (${iterations} iterations per subject)...`);
@@ -60,8 +72,25 @@ try {
       path: '/gerrit/changes',
       headers: await bearer('bob'),
     }),
+    run: async () => ({
+      routeKey: 'ANY /run/{service}/{proxy+}',
+      path: '/run/echo/hello',
+      method: 'GET',
+      pathParameters: { service: 'echo', proxy: 'hello' },
+      headers: await bearer('bob'),
+    }),
+    spanner: async () => ({
+      routeKey: 'POST /spanner/{query}',
+      path: '/spanner/listSingers',
+      pathParameters: { query: 'listSingers' },
+      headers: { ...(await bearer('bob')), 'content-type': 'application/json' },
+      body: JSON.stringify({ params: {} }),
+    }),
   };
   results.coldStart = await coldStarts(stack.state, coldRequests);
+
+  console.log('3. backend-credential I/O: 50 concurrent cold requests, then 1,000 warm ones...');
+  results.io = await ioPerRequest(stack.state, config);
 
   console.log('5. memory after 1,000 and 10,000 warm requests...');
   results.memory = await memoryGrowth(stack.state, config);
@@ -71,14 +100,28 @@ try {
   );
   const bob = { authorization: `Bearer ${await tokenFor(stack.state, 'bob')}` };
   const gateway = stack.state.gatewayUrl!;
+  // serverless offline starts one worker (a cold container) per concurrent request: load all
+  // 32 of each function before measuring, or the first seconds measure tsx compiling handlers.
+  const warmUpSeconds = Number(process.env.BENCH_WARM_UP_SECONDS ?? 20);
+  await throughput({ name: 'warm-up', url: `${gateway}/me`, headers: bob }, warmUpSeconds);
+  await throughput({ name: 'warm-up', url: `${gateway}/bare` }, warmUpSeconds);
+  await throughput(
+    { name: 'warm-up', url: `${gateway}/run/echo/hello`, headers: bob },
+    warmUpSeconds,
+  );
   const me = await throughput(
     { name: 'GET /me', url: `${gateway}/me`, headers: bob },
     durationSeconds,
   );
   const bare = await throughput({ name: 'GET /bare', url: `${gateway}/bare` }, durationSeconds);
+  const run = await throughput(
+    { name: 'GET /run/echo/hello', url: `${gateway}/run/echo/hello`, headers: bob },
+    durationSeconds,
+  );
   results.throughput = {
-    runs: [me, bare],
+    runs: [me, run, bare],
     meToBare: round(me.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
+    runToBare: round(run.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
   };
 } finally {
   await stack.stop();
@@ -91,7 +134,8 @@ printReport(results);
 function printReport(all: Record<string, unknown>): void {
   const warm = all.warmOverhead as Awaited<ReturnType<typeof warmOverhead>>;
   const memory = all.memory as Awaited<ReturnType<typeof memoryGrowth>>;
-  const tp = all.throughput as { runs: ThroughputResult[]; meToBare: number };
+  const tp = all.throughput as { runs: ThroughputResult[]; meToBare: number; runToBare: number };
+  const io = all.io as IoResult[];
   const cold = all.coldStart as ColdStartResult[];
   const kb = (bytes: number) => `${round(bytes / 1024, 0)} KB`;
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -118,9 +162,20 @@ ${cold
   )
   .join('\n')}
 
+3. Backend-credential I/O per request (one fresh container per function)
+   function   cold x50: SM / mints / sessions / JWKS    warm x1000: SM / mints / sessions / JWKS   per warm request
+${io
+  .map(
+    (r) =>
+      `   ${r.function.padEnd(9)}  ${[r.cold50.secretsManagerCalls, r.cold50.googleTokenMints, r.cold50.spannerSessionsCreated, r.cold50.jwksFetches].join(' / ').padEnd(38)}  ${[r.warm1000.secretsManagerCalls, r.warm1000.googleTokenMints, r.warm1000.spannerSessionsCreated, r.warm1000.jwksFetches].join(' / ').padEnd(38)}  ${r.warmPerRequest}   (statuses ${JSON.stringify(r.statuses)})`,
+  )
+  .join('\n')}
+   target 0 per warm request: ${verdict(io.every((r) => r.warmPerRequest === 0))}
+
 4. Throughput through serverless offline (requests/s median, latency p50 / p99 ms)
 ${tp.runs.map((run) => `   ${run.name.padEnd(28)} ${String(run.requestsPerSecondMedian).padStart(7)} req/s   ${run.latencyMedianMs} / ${run.latencyP99Ms} ms   non-2xx ${run.non2xx}`).join('\n')}
    /me to bare: ${tp.meToBare}x   target >= 0.9x: ${verdict(tp.meToBare >= 0.9)}
+   /run/echo to bare: ${tp.runToBare}x (a real backend call behind it)
 
 5. Memory (one container, warm /me)
    after 1,000: RSS ${memory.rssAfter1kMb} MB, heap ${memory.heapAfter1kMb} MB

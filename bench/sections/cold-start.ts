@@ -25,6 +25,9 @@ export interface ColdStartRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  pathParameters?: Record<string, string>;
+  /** The real method where the route key says ANY. */
+  method?: string;
 }
 
 /** Loads a handler in a fresh process and times the import and the first invocation. */
@@ -105,7 +108,9 @@ export async function coldStarts(
           const event = {
             ...httpApiEvent(request.routeKey, request.path, request.headers),
             ...(request.body ? { body: request.body } : {}),
+            ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
           };
+          if (request.method) event.requestContext.http.method = request.method;
           const out = await run(
             unpacked.dir,
             [bundleFile, handler.slice(separator + 1), name, JSON.stringify(event)],

@@ -1,0 +1,228 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Database } from '@google-cloud/spanner';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createGerritHandler } from '../../functions/gerrit/gerrit';
+import { createMeHandler } from '../../functions/me/me';
+import { createRunHandler } from '../../functions/run/run';
+import { createSpannerHandler } from '../../functions/spanner/spanner';
+import type { StackState } from '../../local/services/types';
+import { tokenFor } from '../../local/tokens';
+import { TokenVerifier } from '../../shared/auth/token-verifier';
+import type { GatewayConfig } from '../../shared/config/schema';
+import { GcpCredentials } from '../../shared/gcp/gcp-credentials';
+import { GerritClient } from '../../shared/gerrit/gerrit-client';
+import { GerritGroupMembership } from '../../shared/gerrit/group-membership';
+import { SecretCache } from '../../shared/secrets/secret-cache';
+import { createSpanner } from '../../shared/spanner/spanner-client';
+import { countGetSecretValue, startMotoRecording } from '../../tests/helpers/moto-recorder';
+import { httpApiEvent, lambdaContext } from '../../tests/helpers/lambda-event';
+import { discardingLogger } from '../discarding-logger';
+
+export interface IoCounts {
+  secretsManagerCalls: number;
+  googleTokenMints: number;
+  spannerSessionsCreated: number;
+  jwksFetches: number;
+}
+
+export interface IoResult {
+  function: string;
+  cold50: IoCounts;
+  warm1000: IoCounts;
+  warmPerRequest: number;
+  statuses: Record<string, number>;
+}
+
+type Invoke = (
+  event: APIGatewayProxyEventV2,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<{ statusCode: number }>;
+
+interface Container {
+  invoke: Invoke;
+  jwksFetches: () => number;
+  spannerSessions: () => Promise<number>;
+  secretId?: string;
+}
+
+/**
+ * Backend-credential I/O per request, in one fresh container per function: 50 concurrent
+ * cold requests, then 1,000 warm ones. Secrets Manager calls are counted at moto, token mints
+ * at the Google stand-in, Spanner sessions at the emulator, JWKS fetches by the fetcher.
+ */
+export async function ioPerRequest(state: StackState, config: GatewayConfig): Promise<IoResult[]> {
+  const motoEndpoint = state.moto!.endpoint;
+  await startMotoRecording(motoEndpoint);
+  const google = state.google as { adminUrl: string };
+  const mints = async () => {
+    const c = (await (await fetch(`${google.adminUrl}/counters`)).json()) as Record<string, number>;
+    return (
+      (c.sts ?? 0) +
+      (c.generateAccessToken ?? 0) +
+      (c.generateIdToken ?? 0) +
+      (c.jwtBearerIdToken ?? 0) +
+      (c.jwtBearerAccessToken ?? 0)
+    );
+  };
+  const secretsClient = () =>
+    new SecretsManagerClient({ region: config.aws.region, endpoint: config.aws.endpoint });
+  const logger = discardingLogger();
+  const bob = `Bearer ${await tokenFor(state, 'bob')}`;
+  const alice = `Bearer ${await tokenFor(state, 'alice')}`;
+
+  const containers: Record<string, { make: () => Container; event: () => APIGatewayProxyEventV2 }> =
+    {
+      me: {
+        make: () => {
+          const verifier = TokenVerifier.create(config);
+          const handler = createMeHandler({ config, verifier, logger });
+          return {
+            invoke: handler as unknown as Invoke,
+            jwksFetches: () => fetchCount(verifier),
+            spannerSessions: async () => 0,
+          };
+        },
+        event: () => httpApiEvent('GET /me', { headers: { authorization: bob } }),
+      },
+      run: {
+        make: () => {
+          const verifier = TokenVerifier.create(config);
+          const secretId = config.gcp!.credentialsSecretId!;
+          const credentials = new GcpCredentials({
+            secrets: new SecretCache({ client: secretsClient() }),
+            secretId,
+            oauth2Url: config.gcp!.oauth2Url,
+            idTokenIncludeEmail: config.gcp!.idTokenIncludeEmail,
+          });
+          const handler = createRunHandler({
+            dependencies: { config, verifier, logger },
+            credentials,
+          });
+          return {
+            invoke: handler as unknown as Invoke,
+            jwksFetches: () => fetchCount(verifier),
+            spannerSessions: async () => 0,
+            secretId,
+          };
+        },
+        event: () => {
+          const event = httpApiEvent('ANY /run/{service}/{proxy+}', {
+            path: '/run/echo/hello',
+            headers: { authorization: bob },
+          });
+          event.requestContext.http.method = 'GET';
+          return { ...event, pathParameters: { service: 'echo', proxy: 'hello' } };
+        },
+      },
+      spanner: {
+        make: () => {
+          const verifier = TokenVerifier.create(config);
+          const handle = createSpanner({ config: config.spanner! });
+          const handler = createSpannerHandler({
+            dependencies: { config, verifier, logger },
+            database: async () => handle.database,
+          });
+          return {
+            invoke: handler as unknown as Invoke,
+            jwksFetches: () => fetchCount(verifier),
+            spannerSessions: () => sessionCount(handle.database),
+          };
+        },
+        event: () => ({
+          ...httpApiEvent('POST /spanner/{query}', {
+            path: '/spanner/getSinger',
+            headers: { authorization: bob, 'content-type': 'application/json' },
+            body: JSON.stringify({ params: { id: '1' } }),
+          }),
+          pathParameters: { query: 'getSinger' },
+        }),
+      },
+      gerrit: {
+        make: () => {
+          const verifier = TokenVerifier.create(config);
+          const gerrit = config.gerrit!;
+          const client = new GerritClient({
+            baseUrl: gerrit.baseUrl,
+            credentialsSecretId: gerrit.credentialsSecretId,
+            secrets: new SecretCache({ client: secretsClient() }),
+          });
+          const handler = createGerritHandler({
+            config,
+            verifier,
+            logger,
+            gerrit: {
+              client,
+              membership: new GerritGroupMembership({
+                client,
+                ttlSeconds: gerrit.groupCacheTtlSeconds,
+              }),
+            },
+          });
+          return {
+            invoke: handler as unknown as Invoke,
+            jwksFetches: () => fetchCount(verifier),
+            spannerSessions: async () => 0,
+            secretId: gerrit.credentialsSecretId,
+          };
+        },
+        event: () => ({
+          ...httpApiEvent('GET /gerrit/changes', { headers: { authorization: alice } }),
+        }),
+      },
+    };
+
+  const results: IoResult[] = [];
+  for (const [name, { make, event }] of Object.entries(containers)) {
+    const container = make();
+    const statuses: Record<string, number> = {};
+    const call = async () => {
+      const response = await container.invoke(event(), lambdaContext(29_000));
+      statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+    };
+    const snapshot = async (): Promise<IoCounts> => ({
+      secretsManagerCalls: container.secretId
+        ? await countGetSecretValue(motoEndpoint, container.secretId)
+        : 0,
+      googleTokenMints: await mints(),
+      spannerSessionsCreated: await container.spannerSessions(),
+      jwksFetches: container.jwksFetches(),
+    });
+    const start = await snapshot();
+    await Promise.all(Array.from({ length: 50 }, call));
+    const afterCold = await snapshot();
+    for (let i = 0; i < 1000; i += 1) await call();
+    const afterWarm = await snapshot();
+    const warm1000 = difference(afterWarm, afterCold);
+    results.push({
+      function: name,
+      cold50: difference(afterCold, start),
+      warm1000,
+      warmPerRequest:
+        (warm1000.secretsManagerCalls +
+          warm1000.googleTokenMints +
+          warm1000.spannerSessionsCreated +
+          warm1000.jwksFetches) /
+        1000,
+      statuses,
+    });
+  }
+  return results;
+}
+
+function fetchCount(verifier: TokenVerifier): number {
+  return (verifier.fetcher as { fetchCount?: number }).fetchCount ?? 0;
+}
+
+async function sessionCount(database: Database): Promise<number> {
+  const [sessions] = await database.getSessions();
+  return sessions.length;
+}
+
+function difference(after: IoCounts, before: IoCounts): IoCounts {
+  return {
+    secretsManagerCalls: after.secretsManagerCalls - before.secretsManagerCalls,
+    googleTokenMints: after.googleTokenMints - before.googleTokenMints,
+    spannerSessionsCreated: after.spannerSessionsCreated - before.spannerSessionsCreated,
+    jwksFetches: after.jwksFetches - before.jwksFetches,
+  };
+}
