@@ -1,5 +1,5 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoClient } from './seed/cognito';
+import { cognitoClient } from './seed/moto-clients';
 import type { StackState } from './services/types';
 
 export type TokenKind = 'access' | 'id';

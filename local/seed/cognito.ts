@@ -3,12 +3,11 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { MOTO_CREDENTIALS } from '../services/moto';
+import { cognitoClient } from './moto-clients';
 
 /** DESIGN.md's offline seed: people in the Cognito pool. */
 export const seededPeople = {
@@ -17,17 +16,6 @@ export const seededPeople = {
 } as const;
 
 export const seededGroups = ['admins', 'developers', 'release-managers'] as const;
-
-export function cognitoClient(endpoint: string, region: string): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({
-    endpoint,
-    region,
-    credentials: {
-      accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
-      secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-    },
-  });
-}
 
 export async function seedCognito(endpoint: string, region: string) {
   const cognito = cognitoClient(endpoint, region);

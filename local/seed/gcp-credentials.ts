@@ -1,11 +1,3 @@
-import {
-  CreateSecretCommand,
-  PutSecretValueCommand,
-  ResourceExistsException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { MOTO_CREDENTIALS } from '../services/moto';
-
 /** The offline Google identities (see local/google/google-stand-in.ts). */
 export const LOCAL_GCP = {
   projectNumber: '123456789012',
@@ -32,30 +24,4 @@ export function externalAccountConfig(googleUrl: string) {
         'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
     },
   };
-}
-
-export function secretsManagerClient(endpoint: string, region: string): SecretsManagerClient {
-  return new SecretsManagerClient({
-    endpoint,
-    region,
-    credentials: {
-      accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
-      secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-    },
-  });
-}
-
-/** Creates the secret, or puts a new AWSCURRENT version when it exists (a rotation). */
-export async function putSecretJson(
-  client: SecretsManagerClient,
-  secretId: string,
-  value: unknown,
-): Promise<void> {
-  const SecretString = JSON.stringify(value);
-  try {
-    await client.send(new CreateSecretCommand({ Name: secretId, SecretString }));
-  } catch (error) {
-    if (!(error instanceof ResourceExistsException)) throw error;
-    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString }));
-  }
 }

@@ -1,11 +1,7 @@
 import { startGoogleStandIn } from '../google/google-stand-in';
 import { LOCAL_HOST } from '../ports';
-import {
-  externalAccountConfig,
-  LOCAL_GCP,
-  putSecretJson,
-  secretsManagerClient,
-} from '../seed/gcp-credentials';
+import { externalAccountConfig, LOCAL_GCP } from '../seed/gcp-credentials';
+import { putSecretJson, secretsManagerClient } from '../seed/moto-clients';
 import { MOTO_CREDENTIALS } from './moto';
 import type { LocalService } from './types';
 

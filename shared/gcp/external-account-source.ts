@@ -1,6 +1,6 @@
 import { AwsClient, IdTokenClient, Impersonated, type gaxios } from 'google-auth-library';
 import type { ExternalAccountCredential } from './credential-secret';
-import { jwtExpiry, type TokenSource } from './token-source';
+import { idTokenOf, type TokenSource } from './token-source';
 import type { MintedToken } from './token-cache';
 
 export interface ExternalAccountSourceOptions {
@@ -77,10 +77,7 @@ export class ExternalAccountSource implements TokenSource {
       });
       this.idTokenClients.set(audience, client);
     }
-    const headers = await client.getRequestHeaders();
-    const token = headers.get('authorization')?.replace(/^Bearer /, '');
-    if (!token) throw new Error('IAM Credentials returned no ID token');
-    return { token, expiresAt: jwtExpiry(token) };
+    return idTokenOf(client, 'IAM Credentials');
   }
 
   private impersonated(scopes: readonly string[]): Impersonated {

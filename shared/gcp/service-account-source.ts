@@ -1,6 +1,6 @@
 import { IdTokenClient, JWT, type gaxios } from 'google-auth-library';
 import type { ServiceAccountCredential } from './credential-secret';
-import { jwtExpiry, type TokenSource } from './token-source';
+import { idTokenOf, type TokenSource } from './token-source';
 import type { MintedToken } from './token-cache';
 
 export interface ServiceAccountSourceOptions {
@@ -45,10 +45,7 @@ export class ServiceAccountSource implements TokenSource {
       });
       this.idTokenClients.set(audience, client);
     }
-    const headers = await client.getRequestHeaders();
-    const token = headers.get('authorization')?.replace(/^Bearer /, '');
-    if (!token) throw new Error('the OAuth2 token endpoint returned no ID token');
-    return { token, expiresAt: jwtExpiry(token) };
+    return idTokenOf(client, 'the OAuth2 token endpoint');
   }
 
   private jwt(scopes: readonly string[]): JWT {

@@ -1,3 +1,4 @@
+import type { IdTokenClient } from 'google-auth-library';
 import type { MintedToken } from './token-cache';
 
 /**
@@ -26,4 +27,15 @@ export function jwtExpiry(token: string): number {
     .exp;
   if (typeof exp !== 'number') throw new Error('the ID token has no exp claim');
   return exp * 1000;
+}
+
+/** The ID token an IdTokenClient would send, with its expiry; `from` names the issuer for errors. */
+export async function idTokenOf(
+  client: Pick<IdTokenClient, 'getRequestHeaders'>,
+  from: string,
+): Promise<{ token: string; expiresAt: number }> {
+  const headers = await client.getRequestHeaders();
+  const token = headers.get('authorization')?.replace(/^Bearer /, '');
+  if (!token) throw new Error(`${from} returned no ID token`);
+  return { token, expiresAt: jwtExpiry(token) };
 }

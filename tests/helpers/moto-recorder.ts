@@ -1,5 +1,5 @@
 import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
-import { secretsManagerClient } from '../../local/seed/gcp-credentials';
+import { secretsManagerClient } from '../../local/seed/moto-clients';
 
 /**
  * Counts Secrets Manager calls at moto itself, with moto's request recorder

@@ -10,12 +10,8 @@ import { AccessTokenAuthClient } from '../../../shared/gcp/access-token-auth-cli
 import { GcpCredentials } from '../../../shared/gcp/gcp-credentials';
 import { SecretCache } from '../../../shared/secrets/secret-cache';
 import { startGoogleStandIn, type GoogleStandIn } from '../../../local/google/google-stand-in';
-import {
-  externalAccountConfig,
-  LOCAL_GCP,
-  putSecretJson,
-  secretsManagerClient,
-} from '../../../local/seed/gcp-credentials';
+import { externalAccountConfig, LOCAL_GCP } from '../../../local/seed/gcp-credentials';
+import { putSecretJson, secretsManagerClient } from '../../../local/seed/moto-clients';
 import { MOTO_CREDENTIALS } from '../../../local/services/moto';
 import { testStack } from '../../helpers/stack';
 import { countGetSecretValue, startMotoRecording } from '../../helpers/moto-recorder';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../shared/errors';
 import { SecretCache } from '../../../shared/secrets/secret-cache';
-import { putSecretJson, secretsManagerClient } from '../../../local/seed/gcp-credentials';
+import { putSecretJson, secretsManagerClient } from '../../../local/seed/moto-clients';
 import { countGetSecretValue, startMotoRecording } from '../../helpers/moto-recorder';
 import { testStack } from '../../helpers/stack';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy';

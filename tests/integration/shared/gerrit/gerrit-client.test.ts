@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGerritStandIn, type GerritStandIn } from '../../../../local/gerrit/server';
-import { secretsManagerClient, seedGerritSecret } from '../../../../local/seed/gerrit-secret';
+import { secretsManagerClient } from '../../../../local/seed/moto-clients';
+import { seedGerritSecret } from '../../../../local/seed/gerrit-secret';
 import {
   BadRequestError,
   ConflictError,
