@@ -48,7 +48,7 @@ export function createSpanner(options: SpannerClientOptions): SpannerHandle {
   } else {
     if (!authClient) {
       throw new ConfigurationError(
-        'Spanner has no Google credentials: wire the GCP credentials provider into functions/spanner/spanner.ts (spannerAuthClient)',
+        'Spanner needs Google credentials outside the emulator: set gcp.credentialsSecretId (see docs/cloud-run.md)',
       );
     }
     spanner = new Spanner({ ...common, authClient });
