@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { StackState } from '../../local/services/types';
 import { packageService } from '../../tests/helpers/package-service';
-import { httpApiEvent, unpackArtifact } from '../../tests/helpers/artifact-runner';
+import { invokeArtifact, unpackArtifact } from '../../tests/helpers/artifact-runner';
+import { httpApiEvent } from '../../tests/helpers/lambda-event';
 import { median, round } from '../stats';
 
 export interface ColdStartResult {
@@ -30,39 +31,21 @@ export interface ColdStartRequest {
   method?: string;
 }
 
-/** Loads a handler in a fresh process and times the import and the first invocation. */
-const bootstrap = `
-import { pathToFileURL } from 'node:url';
-import { performance } from 'node:perf_hooks';
-const [handlerFile, exportName, functionName, eventJson, sdk] = process.argv.slice(2);
+/** Imports one package from the artifact in a fresh process: the floor of its load time. */
+const timeImport = `
 const started = performance.now();
-if (sdk) {
-  await import(sdk);
-  process.stdout.write(JSON.stringify({ loadMs: performance.now() - started }));
-  process.exit(0);
-}
-const module = await import(pathToFileURL(handlerFile).href);
-const loaded = performance.now();
-const context = {
-  functionName, functionVersion: '$LATEST', memoryLimitInMB: '256',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + functionName,
-  awsRequestId: 'bench', logGroupName: '/aws/lambda/' + functionName, logStreamName: 'bench',
-  callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 10000,
-};
-const response = await module[exportName](JSON.parse(eventJson), context);
-const invoked = performance.now();
-process.stdout.write('\\n@@bench@@' + JSON.stringify({ loadMs: loaded - started, invokeMs: invoked - loaded, status: response.statusCode }));
-process.exit(0);
+await import(process.argv[1]);
+process.stdout.write(String(performance.now() - started), () => process.exit(0));
 `;
 
-function run(dir: string, args: string[], env: Record<string, string>): Promise<string> {
+function importMs(dir: string, specifier: string): Promise<number> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [join(dir, 'bench-bootstrap.mjs'), ...args],
-      { cwd: dir, env: { TZ: 'UTC', LAMBDA_TASK_ROOT: dir, ...env }, timeout: 30_000 },
+      ['--input-type=module', '-e', timeImport, specifier],
+      { cwd: dir, env: { TZ: 'UTC' }, timeout: 30_000 },
       (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(Number(stdout)),
     );
   });
 }
@@ -91,39 +74,28 @@ export async function coldStarts(
       const separator = handler.lastIndexOf('.');
       const unpacked = await unpackArtifact(zipFile);
       try {
-        writeFileSync(join(unpacked.dir, 'bench-bootstrap.mjs'), bootstrap);
-        const bundleFile = join(unpacked.dir, `${handler.slice(0, separator)}.mjs`);
-        const bundle = readFileSync(bundleFile);
+        const bundle = readFileSync(join(unpacked.dir, `${handler.slice(0, separator)}.mjs`));
         const env = {
           ...state.lambdaEnv,
           ...((fn.Properties.Environment as { Variables?: Record<string, string> })?.Variables ??
             {}),
-          AWS_LAMBDA_FUNCTION_NAME: String(fn.Properties.FunctionName),
         };
         const loads: number[] = [];
         const invokes: number[] = [];
         let status = 0;
         for (let i = 0; i < repeats; i += 1) {
-          const request = await recipe();
-          const event = {
-            ...httpApiEvent(request.routeKey, request.path, request.headers),
-            ...(request.body ? { body: request.body } : {}),
-            ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
-          };
-          if (request.method) event.requestContext.http.method = request.method;
-          const out = await run(
-            unpacked.dir,
-            [bundleFile, handler.slice(separator + 1), name, JSON.stringify(event)],
+          const { routeKey, ...options } = await recipe();
+          const measured = await invokeArtifact({
+            dir: unpacked.dir,
+            handler,
+            functionName: String(fn.Properties.FunctionName),
             env,
-          );
-          const measured = JSON.parse(out.slice(out.lastIndexOf('@@bench@@') + 9)) as {
-            loadMs: number;
-            invokeMs: number;
-            status: number;
-          };
+            event: httpApiEvent(routeKey, options),
+            timeoutMs: 30_000,
+          });
           loads.push(measured.loadMs);
           invokes.push(measured.invokeMs);
-          status = measured.status;
+          status = measured.response?.statusCode ?? 0;
         }
         const result: ColdStartResult = {
           function: name,
@@ -137,8 +109,7 @@ export async function coldStarts(
         if (name === 'spanner') {
           const sdkLoads: number[] = [];
           for (let i = 0; i < repeats; i += 1) {
-            const out = await run(unpacked.dir, ['', '', name, '{}', '@google-cloud/spanner'], env);
-            sdkLoads.push((JSON.parse(out) as { loadMs: number }).loadMs);
+            sdkLoads.push(await importMs(unpacked.dir, '@google-cloud/spanner'));
           }
           result.sdkLoadMedianMs = round(median(sdkLoads));
           result.ratioToSdk = round(result.loadMedianMs / result.sdkLoadMedianMs, 2);

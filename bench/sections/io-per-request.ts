@@ -9,9 +9,8 @@ import type { StackState } from '../../local/services/types';
 import { tokenFor } from '../../local/tokens';
 import { TokenVerifier } from '../../shared/auth/token-verifier';
 import type { GatewayConfig } from '../../shared/config/schema';
-import { GcpCredentials } from '../../shared/gcp/gcp-credentials';
-import { GerritClient } from '../../shared/gerrit/gerrit-client';
-import { GerritGroupMembership } from '../../shared/gerrit/group-membership';
+import { createGcpCredentials } from '../../shared/gcp/container-gcp-credentials';
+import { createGerritServices } from '../../shared/gerrit/container-gerrit';
 import { SecretCache } from '../../shared/secrets/secret-cache';
 import { createSpanner } from '../../shared/spanner/spanner-client';
 import { countGetSecretValue, startMotoRecording } from '../../tests/helpers/moto-recorder';
@@ -88,12 +87,11 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
         make: () => {
           const verifier = TokenVerifier.create(config);
           const secretId = config.gcp!.credentialsSecretId!;
-          const credentials = new GcpCredentials({
-            secrets: new SecretCache({ client: secretsClient() }),
+          const credentials = createGcpCredentials(
+            config.gcp!,
+            new SecretCache({ client: secretsClient() }),
             secretId,
-            oauth2Url: config.gcp!.oauth2Url,
-            idTokenIncludeEmail: config.gcp!.idTokenIncludeEmail,
-          });
+          );
           const handler = createRunHandler({
             dependencies: { config, verifier, logger },
             credentials,
@@ -105,14 +103,13 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
             secretId,
           };
         },
-        event: () => {
-          const event = httpApiEvent('ANY /run/{service}/{proxy+}', {
+        event: () =>
+          httpApiEvent('ANY /run/{service}/{proxy+}', {
             path: '/run/echo/hello',
+            method: 'GET',
+            pathParameters: { service: 'echo', proxy: 'hello' },
             headers: { authorization: bob },
-          });
-          event.requestContext.http.method = 'GET';
-          return { ...event, pathParameters: { service: 'echo', proxy: 'hello' } };
-        },
+          }),
       },
       spanner: {
         make: () => {
@@ -128,46 +125,30 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
             spannerSessions: () => sessionCount(handle.database),
           };
         },
-        event: () => ({
-          ...httpApiEvent('POST /spanner/{query}', {
+        event: () =>
+          httpApiEvent('POST /spanner/{query}', {
             path: '/spanner/getSinger',
+            pathParameters: { query: 'getSinger' },
             headers: { authorization: bob, 'content-type': 'application/json' },
             body: JSON.stringify({ params: { id: '1' } }),
           }),
-          pathParameters: { query: 'getSinger' },
-        }),
       },
       gerrit: {
         make: () => {
           const verifier = TokenVerifier.create(config);
-          const gerrit = config.gerrit!;
-          const client = new GerritClient({
-            baseUrl: gerrit.baseUrl,
-            credentialsSecretId: gerrit.credentialsSecretId,
-            secrets: new SecretCache({ client: secretsClient() }),
-          });
-          const handler = createGerritHandler({
-            config,
-            verifier,
-            logger,
-            gerrit: {
-              client,
-              membership: new GerritGroupMembership({
-                client,
-                ttlSeconds: gerrit.groupCacheTtlSeconds,
-              }),
-            },
-          });
+          const gerrit = createGerritServices(
+            config.gerrit!,
+            new SecretCache({ client: secretsClient() }),
+          );
+          const handler = createGerritHandler({ config, verifier, logger, gerrit });
           return {
             invoke: handler as unknown as Invoke,
             jwksFetches: () => fetchCount(verifier),
             spannerSessions: async () => 0,
-            secretId: gerrit.credentialsSecretId,
+            secretId: config.gerrit!.credentialsSecretId,
           };
         },
-        event: () => ({
-          ...httpApiEvent('GET /gerrit/changes', { headers: { authorization: alice } }),
-        }),
+        event: () => httpApiEvent('GET /gerrit/changes', { headers: { authorization: alice } }),
       },
     };
 

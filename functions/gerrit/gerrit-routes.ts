@@ -5,17 +5,16 @@ import { ConfigurationError, ValidationError } from '../../shared/errors';
 import { requireGerritAccount } from '../../shared/gerrit/gerrit-account';
 import type { GerritCall } from '../../shared/gerrit/gerrit-client';
 import { decodeIdentifier } from '../../shared/gerrit/gerrit-path';
-import { deadlineFor } from '../../shared/gerrit/deadline';
+import { invocationDeadline } from '../../shared/deadline';
 import type { TargetResolver } from '../../shared/middleware/authorization';
-import type { GatewayContext, GatewayEvent } from '../../shared/middleware/request-state';
+import {
+  requirePrincipal,
+  type GatewayContext,
+  type GatewayEvent,
+} from '../../shared/middleware/request-state';
 
-/** API Gateway route keys of the gerrit function, and the config route each one uses. */
-export const gerritRouteKeys = {
-  query: 'GET /gerrit/changes',
-  get: 'GET /gerrit/changes/{id}',
-  review: 'POST /gerrit/changes/{id}/revisions/{rev}/review',
-  submit: 'POST /gerrit/changes/{id}/submit',
-} as const satisfies Record<GerritRouteName, string>;
+/** Time kept back from the Lambda's remaining time, to answer with a problem instead of dying. */
+const GERRIT_MARGIN_MS = 300;
 
 export function gerritConfig(config: GatewayConfig): GerritConfig {
   if (!config.gerrit) throw new ConfigurationError('the config has no gerrit section');
@@ -48,13 +47,12 @@ export function gerritTarget(route: GerritRouteName): TargetResolver {
 
 /** The Gerrit call for this request: as the caller, within the Lambda's time, in its trace. */
 export function callerCall(context: GatewayContext, config: GerritConfig): GerritCall {
-  const { principal, correlation, audit } = context.crossgate;
-  if (!principal) throw new ConfigurationError('gerrit routes need an authenticated principal');
-  const runAs = requireGerritAccount(principal, config.account);
+  const { correlation, audit } = context.crossgate;
+  const runAs = requireGerritAccount(requirePrincipal(context), config.account);
   audit.gerritAccount = runAs;
   return {
     runAs,
-    deadline: deadlineFor(context, config.timeoutMs),
+    deadline: invocationDeadline(context, config.timeoutMs, GERRIT_MARGIN_MS),
     correlationId: correlation.correlationId,
     traceparent: childTraceparent(correlation.trace),
   };

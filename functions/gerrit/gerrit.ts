@@ -5,7 +5,7 @@ import { NotFoundError } from '../../shared/errors';
 import { requireGerritAccount } from '../../shared/gerrit/gerrit-account';
 import { gerritServicesFor, type GerritServices } from '../../shared/gerrit/container-gerrit';
 import { parseQueryChangesParams } from '../../shared/gerrit/query-params';
-import { readJsonBody } from '../../shared/gerrit/request-body';
+import { readJsonBody } from '../../shared/http/request-body';
 import {
   checkLabelPolicies,
   parseReviewInput,
@@ -14,18 +14,14 @@ import {
 import { jsonResponse, type HttpResponse } from '../../shared/http/responses';
 import type { AuthorizationOptions } from '../../shared/middleware/authorization';
 import { gatewayHandler } from '../../shared/middleware/gateway-handler';
-import type {
-  GatewayContext,
-  GatewayEvent,
-  GatewayRouteHandler,
-} from '../../shared/middleware/request-state';
+import { GERRIT_ROUTES } from '../../shared/route-keys';
 import {
-  callerCall,
-  gerritConfig,
-  gerritRouteKeys,
-  gerritTarget,
-  pathIdentifier,
-} from './gerrit-routes';
+  requirePrincipal,
+  type GatewayContext,
+  type GatewayEvent,
+  type GatewayRouteHandler,
+} from '../../shared/middleware/request-state';
+import { callerCall, gerritConfig, gerritTarget, pathIdentifier } from './gerrit-routes';
 
 export interface GerritHandlerDependencies extends Partial<GatewayDependencies> {
   /** Gerrit client and group cache; the container's by default. */
@@ -67,8 +63,8 @@ export function createGerritHandler(dependencies: GerritHandlerDependencies = {}
   const setReview: GatewayRouteHandler = async (event, context) => {
     const gerrit = gerritConfig(config);
     const input = parseReviewInput(readJsonBody(event, gerrit.maxBodyBytes), gerrit);
-    const principal = context.crossgate.principal;
-    if (principal) checkLabelPolicies(input.labels ?? {}, gerrit, principal);
+    // Throws rather than skip the label policies when there is no verified caller.
+    checkLabelPolicies(input.labels ?? {}, gerrit, requirePrincipal(context));
     context.crossgate.audit.labels = input.labels;
     const result = await services().client.setReview(
       pathIdentifier(event, 'id'),
@@ -114,7 +110,7 @@ export function createGerritHandler(dependencies: GerritHandlerDependencies = {}
     submit,
   };
   const routes = new Map<string, Invoke>();
-  for (const [name, routeKey] of Object.entries(gerritRouteKeys) as [GerritRouteName, string][]) {
+  for (const [name, routeKey] of Object.entries(GERRIT_ROUTES) as [GerritRouteName, string][]) {
     const invoke = gatewayHandler(handlers[name], {
       route: routeKey,
       resolveTarget: gerritTarget(name),

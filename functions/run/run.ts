@@ -1,8 +1,8 @@
 import type { CloudRunConfig } from '../../shared/config/cloud-run-schema';
 import type { GatewayDependencies } from '../../shared/container';
 import { CloudRunForwarder } from '../../shared/cloud-run/cloud-run-forwarder';
-import { requestDeadline } from '../../shared/cloud-run/deadline';
-import { requestBody } from '../../shared/cloud-run/request-body';
+import { invocationDeadline } from '../../shared/deadline';
+import { requestBody } from '../../shared/http/request-body';
 import { childTraceparent } from '../../shared/correlation/trace-context';
 import {
   ConfigurationError,
@@ -13,9 +13,9 @@ import {
 import { gcpCredentialsFor } from '../../shared/gcp/container-gcp-credentials';
 import type { GcpCredentials } from '../../shared/gcp/gcp-credentials';
 import { gatewayHandler } from '../../shared/middleware/gateway-handler';
+import { requirePrincipal } from '../../shared/middleware/request-state';
+import { RUN_ROUTE } from '../../shared/route-keys';
 import type { TargetResolver } from '../../shared/middleware/authorization';
-
-export const RUN_ROUTE = 'ANY /run/{service}/{proxy+}';
 
 export interface RunHandlerOptions {
   dependencies?: Partial<GatewayDependencies>;
@@ -59,17 +59,13 @@ export function createRunHandler(options: RunHandlerOptions = {}) {
     async (event, context, dependencies) => {
       const cloudRun = dependencies.config.cloudRun;
       if (!cloudRun) throw new ConfigurationError('the config has no cloudRun section');
-      const { principal, correlation, target, audit } = context.crossgate;
-      if (!principal || !target) throw new InternalError('the run route ran unauthorized');
+      const principal = requirePrincipal(context);
+      const { correlation, target, audit } = context.crossgate;
+      if (!target) throw new InternalError('the run route ran without a resolved service');
       const service = cloudRun.services[target];
       if (!service) throw new InternalError('the resolved service vanished');
 
-      const deadline = requestDeadline({
-        now: Date.now(),
-        serviceTimeoutMs: service.timeoutMs,
-        lambdaRemainingMs: context.getRemainingTimeInMillis(),
-        marginMs: cloudRun.deadlineMarginMs,
-      });
+      const deadline = invocationDeadline(context, service.timeoutMs, cloudRun.deadlineMarginMs);
       const result = await forwarderFor(dependencies, cloudRun).forward({
         serviceName: target,
         method: event.requestContext.http.method.toUpperCase(),

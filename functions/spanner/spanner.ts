@@ -3,20 +3,20 @@ import type { AuthClient } from 'google-auth-library';
 import type { GatewayConfig } from '../../shared/config/schema';
 import type { SpannerStatementConfig } from '../../shared/config/spanner-schema';
 import type { GatewayDependencies } from '../../shared/container';
+import { invocationDeadline } from '../../shared/deadline';
 import { ConfigurationError, GatewayTimeoutError, NotFoundError } from '../../shared/errors';
 import { AccessTokenAuthClient } from '../../shared/gcp/access-token-auth-client';
 import { gcpCredentialsFor } from '../../shared/gcp/container-gcp-credentials';
 import { jsonResponse } from '../../shared/http/responses';
 import type { TargetResolver } from '../../shared/middleware/authorization';
 import { gatewayHandler } from '../../shared/middleware/gateway-handler';
+import { SPANNER_ROUTE } from '../../shared/route-keys';
 import type { GatewayContext, GatewayEvent } from '../../shared/middleware/request-state';
 import { bindParams } from '../../shared/spanner/param-values';
 import { readStatementParams } from '../../shared/spanner/request-body';
 import { spannerTag } from '../../shared/spanner/request-tags';
 import { containerSpanner } from '../../shared/spanner/spanner-client';
 import { runRead, runWrite } from '../../shared/spanner/statement-runner';
-
-export const SPANNER_ROUTE = 'POST /spanner/{query}';
 
 /** Time kept back from the Lambda's remaining time to answer and log after Spanner gives up. */
 const RESPONSE_MARGIN_MS = 500;
@@ -91,10 +91,12 @@ export function createSpannerHandler(options: SpannerHandlerOptions = {}) {
       };
       context.crossgate.audit.spanner = audit;
 
-      const deadlineMs = Math.min(
-        statement.timeoutMs ?? spannerConfig.timeoutMs,
-        remainingTime(context) - RESPONSE_MARGIN_MS,
-      );
+      const deadlineMs =
+        invocationDeadline(
+          context,
+          statement.timeoutMs ?? spannerConfig.timeoutMs,
+          RESPONSE_MARGIN_MS,
+        ) - Date.now();
       if (deadlineMs <= 0) throw new GatewayTimeoutError('no time left to run the statement');
       const run = {
         database: await database(config),
@@ -116,10 +118,4 @@ export function createSpannerHandler(options: SpannerHandlerOptions = {}) {
     },
     { route: SPANNER_ROUTE, resolveTarget: resolveStatement, dependencies: options.dependencies },
   );
-}
-
-function remainingTime(context: GatewayContext): number {
-  return typeof context.getRemainingTimeInMillis === 'function'
-    ? context.getRemainingTimeInMillis()
-    : Number.POSITIVE_INFINITY;
 }

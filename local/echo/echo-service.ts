@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOn } from '../listen';
 import { OAuth2Client } from 'google-auth-library';
 
 /**
@@ -42,7 +42,6 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
     endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl },
   });
   const flaky = new Map<string, number>();
-  const sockets = new Set<Socket>();
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://echo.invalid');
@@ -132,22 +131,10 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
       if (!response.headersSent) html(response, 500, '<h1>500</h1>');
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: options.host, port: options.port }, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOn(server, options.host, options.port);
   return {
-    url: `http://${options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    url,
+    close,
   };
 }
 

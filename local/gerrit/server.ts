@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../listen';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   accessRules,
@@ -568,21 +568,13 @@ export async function startGerritStandIn(
     sendText(res, 404, 'Not Found');
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { url, port, close } = await listenOn(server, host, options.port);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     serviceAccount: { username: SERVICE_ACCOUNT, password: servicePassword },
     data,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOn } from '../listen';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   decodeJwt,
@@ -164,7 +164,6 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
   let counters = emptyCounters();
   const defaultFaults: FaultSettings = { mode: 'normal', delayMs: 0, tokenLifetimeSeconds: 3600 };
   let faults: FaultSettings = { ...defaultFaults };
-  const sockets = new Set<Socket>();
   /** Requests held by the `slow` fault; cut when faults change, so none lands later. */
   const slowRequests = new Set<AbortController>();
   const changeFaults = (settings: Partial<FaultSettings>) => {
@@ -200,10 +199,16 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
       .sign(signing.privateKey);
   };
 
+  /** A live access token this stand-in issued, or undefined. */
+  const liveAccessToken = (accessToken: string) => {
+    const issued = tokens.get(accessToken);
+    return issued && issued.kind === 'access' && issued.expiresAt > Date.now() ? issued : undefined;
+  };
+
   /** Google's tokeninfo: what an access token is good for, so tests can see its scopes. */
   const tokenInfo = (accessToken: string) => {
-    const issued = tokens.get(accessToken);
-    if (!issued || issued.kind !== 'access' || issued.expiresAt <= Date.now()) {
+    const issued = liveAccessToken(accessToken);
+    if (!issued) {
       throw new HttpProblem(400, { error: 'invalid_token', error_description: 'Invalid Value' });
     }
     return {
@@ -539,16 +544,8 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
       },
     );
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: options.host, port: options.port }, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://${options.host}:${port}`;
+  const listening = await listenOn(server, options.host, options.port);
+  baseUrl = listening.url;
 
   return {
     url: baseUrl,
@@ -576,15 +573,10 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
       keys.delete(kid);
     },
     introspect: (accessToken) => {
-      const issued = tokens.get(accessToken);
-      if (!issued || issued.kind !== 'access' || issued.expiresAt <= Date.now()) return undefined;
-      return { subject: issued.subject, scopes: issued.scopes };
+      const issued = liveAccessToken(accessToken);
+      return issued && { subject: issued.subject, scopes: issued.scopes };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

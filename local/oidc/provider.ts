@@ -1,12 +1,13 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
+import { listenOn } from '../listen';
 import { CROSSGATE_AUDIENCE, OTHER_AUDIENCE, seededMachineClients } from './machine-clients';
 
 export interface LocalOidcProvider {
   issuer: string;
-  server: Server;
+  close: () => Promise<void>;
   clients: Record<string, { clientSecret: string; scope: string; alg: string }>;
 }
 
@@ -77,10 +78,6 @@ export async function startOidcProvider(host: string, port: number): Promise<Loc
   // oidc-provider logs a warning per request about http issuers; it is loopback by design.
   provider.proxy = false;
 
-  const server = createServer(provider.callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return { issuer, server, clients };
+  const { close } = await listenOn(createServer(provider.callback()), host, port);
+  return { issuer, close, clients };
 }

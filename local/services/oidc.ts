@@ -23,7 +23,7 @@ export const oidcService: LocalService = {
     });
     return {
       summary: [`OIDC provider (machine clients)  ${provider.issuer}`],
-      stop: () => new Promise<void>((resolve) => provider.server.close(() => resolve())),
+      stop: provider.close,
     };
   },
 };

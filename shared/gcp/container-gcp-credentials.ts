@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../config/schema';
 import { ConfigurationError } from '../errors';
 import { logger } from '../logging/logger';
 import { secretCacheFor } from '../secrets/container-secret-cache';
-import { GcpCredentials } from './gcp-credentials';
+import { GcpCredentials, type GcpCredentialsOptions } from './gcp-credentials';
 
 const containerCredentials = new Map<string, GcpCredentials>();
 
@@ -23,16 +23,25 @@ export function gcpCredentialsFor(
   }
   let credentials = containerCredentials.get(secretId);
   if (!credentials) {
-    credentials = new GcpCredentials({
-      secrets: secretCacheFor(config),
-      secretId,
-      refreshMarginSeconds: config.gcp.refreshMarginSeconds,
-      mintTimeoutMs: config.gcp.mintTimeoutMs,
-      idTokenIncludeEmail: config.gcp.idTokenIncludeEmail,
-      oauth2Url: config.gcp.oauth2Url,
-      logger,
-    });
+    credentials = createGcpCredentials(config.gcp, secretCacheFor(config), secretId);
     containerCredentials.set(secretId, credentials);
   }
   return credentials;
+}
+
+/** GcpCredentials as configured, over the given secret cache (a fresh container in benchmarks). */
+export function createGcpCredentials(
+  gcp: NonNullable<GatewayConfig['gcp']>,
+  secrets: GcpCredentialsOptions['secrets'],
+  secretId: string,
+): GcpCredentials {
+  return new GcpCredentials({
+    secrets,
+    secretId,
+    refreshMarginSeconds: gcp.refreshMarginSeconds,
+    mintTimeoutMs: gcp.mintTimeoutMs,
+    idTokenIncludeEmail: gcp.idTokenIncludeEmail,
+    oauth2Url: gcp.oauth2Url,
+    logger,
+  });
 }

@@ -1,6 +1,6 @@
 import { AwsClient, IdTokenClient, Impersonated, type gaxios } from 'google-auth-library';
 import type { ExternalAccountCredential } from './credential-secret';
-import { idTokenOf, type TokenSource } from './token-source';
+import { accessTokenOf, idTokenOf, type TokenSource } from './token-source';
 import type { MintedToken } from './token-cache';
 
 export interface ExternalAccountSourceOptions {
@@ -51,11 +51,7 @@ export class ExternalAccountSource implements TokenSource {
   }
 
   async accessToken(scopes: readonly string[]): Promise<MintedToken> {
-    const client = this.impersonated(scopes);
-    const { token } = await client.getAccessToken();
-    const expiresAt = client.credentials.expiry_date;
-    if (!token || !expiresAt) throw new Error('IAM Credentials returned no access token');
-    return { token, expiresAt };
+    return accessTokenOf(this.impersonated(scopes), 'IAM Credentials');
   }
 
   forgetIdToken(audience: string): void {

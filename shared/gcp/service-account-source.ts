@@ -1,6 +1,6 @@
 import { IdTokenClient, JWT, type gaxios } from 'google-auth-library';
 import type { ServiceAccountCredential } from './credential-secret';
-import { idTokenOf, type TokenSource } from './token-source';
+import { accessTokenOf, idTokenOf, type TokenSource } from './token-source';
 import type { MintedToken } from './token-cache';
 
 export interface ServiceAccountSourceOptions {
@@ -23,11 +23,7 @@ export class ServiceAccountSource implements TokenSource {
   ) {}
 
   async accessToken(scopes: readonly string[]): Promise<MintedToken> {
-    const client = this.jwt(scopes);
-    const { token } = await client.getAccessToken();
-    const expiresAt = client.credentials.expiry_date;
-    if (!token || !expiresAt) throw new Error('the OAuth2 token endpoint returned no access token');
-    return { token, expiresAt };
+    return accessTokenOf(this.jwt(scopes), 'the OAuth2 token endpoint');
   }
 
   forgetIdToken(audience: string): void {

@@ -1,4 +1,4 @@
-import type { IdTokenClient } from 'google-auth-library';
+import type { IdTokenClient, OAuth2Client } from 'google-auth-library';
 import type { MintedToken } from './token-cache';
 
 /**
@@ -29,11 +29,22 @@ export function jwtExpiry(token: string): number {
   return exp * 1000;
 }
 
+/** The access token a google-auth-library client holds, with its expiry; `from` as above. */
+export async function accessTokenOf(
+  client: Pick<OAuth2Client, 'getAccessToken' | 'credentials'>,
+  from: string,
+): Promise<MintedToken> {
+  const { token } = await client.getAccessToken();
+  const expiresAt = client.credentials.expiry_date;
+  if (!token || !expiresAt) throw new Error(`${from} returned no access token`);
+  return { token, expiresAt };
+}
+
 /** The ID token an IdTokenClient would send, with its expiry; `from` names the issuer for errors. */
 export async function idTokenOf(
   client: Pick<IdTokenClient, 'getRequestHeaders'>,
   from: string,
-): Promise<{ token: string; expiresAt: number }> {
+): Promise<MintedToken> {
   const headers = await client.getRequestHeaders();
   const token = headers.get('authorization')?.replace(/^Bearer /, '');
   if (!token) throw new Error(`${from} returned no ID token`);

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config/schema';
+import { GERRIT_ROUTES, RUN_ROUTE, SPANNER_ROUTE } from '../route-keys';
 import type { Requirement } from './requirement';
 
 /** One thing a caller may be allowed to call: a route, and the target behind it if any. */
@@ -17,20 +18,14 @@ export function policyCatalog(config: GatewayConfig): PolicyTarget[] {
     policy,
   }));
   for (const [name, service] of Object.entries(config.cloudRun?.services ?? {})) {
-    catalog.push({ route: 'ANY /run/{service}/{proxy+}', target: name, policy: service.policy });
+    catalog.push({ route: RUN_ROUTE, target: name, policy: service.policy });
   }
   for (const [name, statement] of Object.entries(config.spanner?.statements ?? {})) {
-    catalog.push({ route: 'POST /spanner/{query}', target: name, policy: statement.policy });
+    catalog.push({ route: SPANNER_ROUTE, target: name, policy: statement.policy });
   }
   if (config.gerrit) {
-    const gerritRoutes = {
-      query: 'GET /gerrit/changes',
-      get: 'GET /gerrit/changes/{id}',
-      review: 'POST /gerrit/changes/{id}/revisions/{rev}/review',
-      submit: 'POST /gerrit/changes/{id}/submit',
-    } as const;
-    for (const [name, route] of Object.entries(gerritRoutes)) {
-      const routeConfig = config.gerrit.routes[name as keyof typeof gerritRoutes];
+    for (const [name, route] of Object.entries(GERRIT_ROUTES)) {
+      const routeConfig = config.gerrit.routes[name as keyof typeof GERRIT_ROUTES];
       catalog.push({
         route,
         policy: routeConfig.policy,

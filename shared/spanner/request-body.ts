@@ -1,10 +1,6 @@
 import type { GatewayEvent } from '../middleware/request-state';
-import {
-  BadRequestError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../errors';
+import { ValidationError } from '../errors';
+import { readJsonBody } from '../http/request-body';
 import { parseJsonLossless } from './lossless-json';
 
 /** Statement parameters are small; anything bigger is a mistake or an attack. */
@@ -15,22 +11,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
  * parameters. Numbers are kept exact (see lossless-json.ts).
  */
 export function readStatementParams(event: GatewayEvent): unknown {
-  const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`the body must be at most ${MAX_BODY_BYTES} bytes`);
-  }
-  if (text.trim() === '') return {};
-  const contentType = event.headers?.['content-type'];
-  if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new UnsupportedMediaTypeError('the body must be application/json');
-  }
-  let body: unknown;
-  try {
-    body = parseJsonLossless(text);
-  } catch {
-    throw new BadRequestError('the body is not valid JSON');
-  }
+  const body = readJsonBody(event, MAX_BODY_BYTES, parseJsonLossless);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationError('the body must be a JSON object such as {"params": {}}', [
       { name: 'body', reason: 'must be a JSON object' },

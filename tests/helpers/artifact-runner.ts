@@ -54,9 +54,9 @@ import { pathToFileURL } from 'node:url';
 const [handlerFile, exportName, functionName] = process.argv.slice(2);
 let input = '';
 for await (const chunk of process.stdin) input += chunk;
-const started = Date.now();
+const started = performance.now();
 const module = await import(pathToFileURL(handlerFile).href);
-const loadMs = Date.now() - started;
+const loadMs = performance.now() - started;
 if (typeof module[exportName] !== 'function') throw new Error(exportName + ' is not a function');
 const context = {
   functionName,
@@ -69,9 +69,13 @@ const context = {
   callbackWaitsForEmptyEventLoop: true,
   getRemainingTimeInMillis: () => 10000,
 };
-const result = event => module[exportName](event, context);
-const response = input ? await result(JSON.parse(input)) : null;
-process.stdout.write('\\n@@crossgate-result@@' + JSON.stringify({ loadMs, response }));
+const invoked = performance.now();
+const response = input ? await module[exportName](JSON.parse(input), context) : null;
+const invokeMs = performance.now() - invoked;
+// Exit once the result is out: a client's keep-alive timers must not hold the process.
+process.stdout.write('\\n@@crossgate-result@@' + JSON.stringify({ loadMs, invokeMs, response }), () =>
+  process.exit(0),
+);
 `;
 
 export interface InvokeOptions {
@@ -87,7 +91,10 @@ export interface InvokeOptions {
 }
 
 export interface InvokeResult {
+  /** Time to import the handler module. */
   loadMs: number;
+  /** Time of the invocation (0 when there was no event). */
+  invokeMs: number;
   response: APIGatewayProxyStructuredResultV2 | null;
   /** What the function logged (stdout before the result, and stderr). */
   logs: string;
@@ -123,6 +130,7 @@ export async function invokeArtifact(options: InvokeOptions): Promise<InvokeResu
         }
         const parsed = JSON.parse(stdout.slice(marker + '@@crossgate-result@@'.length)) as {
           loadMs: number;
+          invokeMs: number;
           response: APIGatewayProxyStructuredResultV2 | null;
         };
         resolvePromise({ ...parsed, logs: `${stdout.slice(0, marker)}${stderr}` });
@@ -130,34 +138,4 @@ export async function invokeArtifact(options: InvokeOptions): Promise<InvokeResu
     );
     child.stdin?.end(options.event ? JSON.stringify(options.event) : '');
   });
-}
-
-/** An HTTP API (payload 2.0) event as API Gateway sends it to the integration. */
-export function httpApiEvent(
-  routeKey: string,
-  path: string,
-  headers: Record<string, string> = {},
-): APIGatewayProxyEventV2 {
-  const [method = 'GET'] = routeKey.split(' ');
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { host: 'crossgate.example', 'user-agent': 'artifact-test', ...headers },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'artifact',
-      domainName: 'crossgate.example',
-      domainPrefix: 'crossgate',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: `artifact-${now}`,
-      routeKey,
-      stage: '$default',
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-    },
-    isBase64Encoded: false,
-  };
 }

@@ -8,9 +8,13 @@ export function httpApiEvent(
     path?: string;
     body?: string;
     isBase64Encoded?: boolean;
+    pathParameters?: Record<string, string>;
+    /** The request's method where the route key says ANY. */
+    method?: string;
   } = {},
 ): APIGatewayProxyEventV2 {
-  const [method = 'GET', path = '/'] = routeKey.split(' ');
+  const [routeMethod = 'GET', path = '/'] = routeKey.split(' ');
+  const method = options.method ?? routeMethod;
   const rawPath = options.path ?? path;
   return {
     version: '2.0',
@@ -39,6 +43,7 @@ export function httpApiEvent(
       timeEpoch: Date.now(),
     },
     body: options.body,
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
     isBase64Encoded: options.isBase64Encoded ?? false,
   };
 }

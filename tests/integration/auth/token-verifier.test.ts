@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
+import { listenOn } from '../../../local/listen';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenVerifier } from '../../../shared/auth/token-verifier';
 import { JwksFetcher } from '../../../shared/auth/jwks-fetcher';
@@ -184,11 +185,11 @@ describe('JWKS fetching', () => {
   });
 
   it('error flow: a JWKS endpoint slower than the timeout gives 503, not a hang', async () => {
-    const sockets = new Set<import('node:net').Socket>();
-    const server: Server = createServer(() => undefined);
-    server.on('connection', (socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const port = (server.address() as { port: number }).port;
+    // Accepts the connection and never answers.
+    const { port, close } = await listenOn(
+      createServer(() => undefined),
+      '127.0.0.1',
+    );
     try {
       const slow = TokenVerifier.create(
         { ...config, jwks: { timeoutMs: 300, refetchIntervalSeconds: 10 } },
@@ -207,8 +208,7 @@ describe('JWKS fetching', () => {
       expect(error).toBeInstanceOf(ServiceUnavailableError);
       expect(Date.now() - started).toBeLessThan(5000);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 });

@@ -6,7 +6,6 @@ import type { Requirement } from '../../../shared/policy/requirement';
 import {
   artifactEntries,
   artifactText,
-  httpApiEvent,
   invokeArtifact,
   unpackArtifact,
 } from '../../helpers/artifact-runner';
@@ -21,6 +20,7 @@ import {
   type CfnTemplate,
   type PackagedService,
 } from '../../helpers/package-service';
+import { httpApiEvent } from '../../helpers/lambda-event';
 import { testStack, token } from '../../helpers/stack';
 
 /**
@@ -548,12 +548,13 @@ describe('the packaged artifacts', () => {
       expect(request, `no request recipe for ${fn.name}`).toBeDefined();
       if (!request) continue;
       const { routeKey, path, headers, body, pathParameters, method, check } = await request();
-      const event = {
-        ...httpApiEvent(routeKey, path, { 'x-correlation-id': `artifact-${fn.name}`, ...headers }),
-        ...(body === undefined ? {} : { body }),
-        ...(pathParameters ? { pathParameters } : {}),
-      };
-      if (method) event.requestContext.http.method = method;
+      const event = httpApiEvent(routeKey, {
+        path,
+        headers: { 'x-correlation-id': `artifact-${fn.name}`, ...headers },
+        body,
+        pathParameters,
+        method,
+      });
       const unpacked = await unpackArtifact(dev.artifacts[fn.name] as string);
       try {
         const result = await invokeArtifact({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../../../shared/middleware/request-state';
-import { requestDeadline } from '../../../../shared/cloud-run/deadline';
-import { requestBody } from '../../../../shared/cloud-run/request-body';
+import { requestDeadline } from '../../../../shared/deadline';
+import { requestBody } from '../../../../shared/http/request-body';
 import { encodeBody, readLimitedBody } from '../../../../shared/cloud-run/response-body';
 import { backoffDelay, isIdempotent } from '../../../../shared/cloud-run/retry-policy';
 import { PayloadTooLargeError, UpstreamError } from '../../../../shared/errors';
@@ -75,7 +75,7 @@ describe('retry policy and deadline', () => {
     expect(
       requestDeadline({
         now: 1000,
-        serviceTimeoutMs: 4000,
+        timeoutMs: 4000,
         lambdaRemainingMs: 29_000,
         marginMs: 1000,
       }),
@@ -83,7 +83,7 @@ describe('retry policy and deadline', () => {
     expect(
       requestDeadline({
         now: 1000,
-        serviceTimeoutMs: 10_000,
+        timeoutMs: 10_000,
         lambdaRemainingMs: 3000,
         marginMs: 1000,
       }),
@@ -91,7 +91,7 @@ describe('retry policy and deadline', () => {
     expect(
       requestDeadline({
         now: 1000,
-        serviceTimeoutMs: 10_000,
+        timeoutMs: 10_000,
         lambdaRemainingMs: 500,
         marginMs: 1000,
       }),
