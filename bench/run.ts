@@ -5,7 +5,7 @@ import { localServices } from '../local/services/index';
 import { createServerlessOfflineService } from '../local/services/serverless-offline';
 import { startStack } from '../local/stack';
 import { tokenFor } from '../local/tokens';
-import { parseConfig } from '../shared/config/load-config';
+import { parseGatewayConfig as parseConfig } from '../shared/modules/gateway-config';
 import { configDocument, unitTestEnv } from '../tests/helpers/config';
 import { coldStarts, type ColdStartRequest, type ColdStartResult } from './sections/cold-start';
 import { ioPerRequest, type IoResult } from './sections/io-per-request';

@@ -1,14 +1,15 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Database } from '@google-cloud/spanner';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createGerritHandler } from '../../functions/gerrit/gerrit';
-import { createMeHandler } from '../../functions/me/me';
-import { createRunHandler } from '../../functions/run/run';
-import { createSpannerHandler } from '../../functions/spanner/spanner';
+import { createGerritHandler } from '../../shared/gerrit/handler';
+import { createMeHandler } from '../../shared/core/me';
+import { createRunHandler } from '../../shared/cloud-run/handler';
+import { createSpannerHandler } from '../../shared/spanner/handler';
 import type { StackState } from '../../local/services/types';
 import { tokenFor } from '../../local/tokens';
 import { TokenVerifier } from '../../shared/auth/token-verifier';
-import type { GatewayConfig } from '../../shared/config/schema';
+import type { GatewayConfig } from '../../shared/modules/gateway-config';
+import { withSection } from '../../tests/helpers/config';
 import { createGcpCredentials } from '../../shared/gcp/container-gcp-credentials';
 import { createGerritServices } from '../../shared/gerrit/container-gerrit';
 import { SecretCache } from '../../shared/secrets/secret-cache';
@@ -74,7 +75,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
       me: {
         make: () => {
           const verifier = TokenVerifier.create(config);
-          const handler = createMeHandler({ config, verifier, logger });
+          const handler = createMeHandler({ dependencies: { config, verifier, logger } });
           return {
             invoke: handler as unknown as Invoke,
             jwksFetches: () => fetchCount(verifier),
@@ -86,14 +87,15 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
       run: {
         make: () => {
           const verifier = TokenVerifier.create(config);
-          const secretId = config.gcp!.credentialsSecretId!;
+          const runConfig = withSection(config, 'cloudRun');
+          const secretId = runConfig.cloudRun.gcp.credentialsSecretId;
           const credentials = createGcpCredentials(
-            config.gcp!,
+            runConfig.cloudRun.gcp,
             new SecretCache({ client: secretsClient() }),
             secretId,
           );
           const handler = createRunHandler({
-            dependencies: { config, verifier, logger },
+            dependencies: { config: runConfig, verifier, logger },
             credentials,
           });
           return {
@@ -116,7 +118,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
           const verifier = TokenVerifier.create(config);
           const handle = createSpanner({ config: config.spanner! });
           const handler = createSpannerHandler({
-            dependencies: { config, verifier, logger },
+            dependencies: { config: withSection(config, 'spanner'), verifier, logger },
             database: async () => handle.database,
           });
           return {
@@ -140,7 +142,10 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
             config.gerrit!,
             new SecretCache({ client: secretsClient() }),
           );
-          const handler = createGerritHandler({ config, verifier, logger, gerrit });
+          const handler = createGerritHandler({
+            dependencies: { config: withSection(config, 'gerrit'), verifier, logger },
+            gerrit,
+          });
           return {
             invoke: handler as unknown as Invoke,
             jwksFetches: () => fetchCount(verifier),

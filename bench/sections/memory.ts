@@ -1,8 +1,8 @@
-import { createMeHandler } from '../../functions/me/me';
+import { createMeHandler } from '../../shared/core/me';
 import type { StackState } from '../../local/services/types';
 import { tokenFor } from '../../local/tokens';
 import { TokenVerifier } from '../../shared/auth/token-verifier';
-import type { GatewayConfig } from '../../shared/config/schema';
+import type { GatewayConfig } from '../../shared/modules/gateway-config';
 import { httpApiEvent, lambdaContext } from '../../tests/helpers/lambda-event';
 import { discardingLogger } from '../discarding-logger';
 import { round } from '../stats';
@@ -32,9 +32,7 @@ export async function memoryGrowth(
 ): Promise<MemoryResult> {
   const token = await tokenFor(state, 'bob');
   const me = createMeHandler({
-    config,
-    verifier: TokenVerifier.create(config),
-    logger: discardingLogger(),
+    dependencies: { config, verifier: TokenVerifier.create(config), logger: discardingLogger() },
   });
   const event = httpApiEvent('GET /me', { headers: { authorization: `Bearer ${token}` } });
   const context = lambdaContext(900_000);

@@ -1,9 +1,9 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { createMeHandler } from '../../functions/me/me';
+import { createMeHandler } from '../../shared/core/me';
 import type { StackState } from '../../local/services/types';
 import { tokenFor } from '../../local/tokens';
 import { TokenVerifier } from '../../shared/auth/token-verifier';
-import type { GatewayConfig } from '../../shared/config/schema';
+import type { GatewayConfig } from '../../shared/modules/gateway-config';
 import { httpApiEvent, lambdaContext } from '../../tests/helpers/lambda-event';
 import { handler as bareHandler } from '../bare/handler';
 import { discardingLogger } from '../discarding-logger';
@@ -35,7 +35,7 @@ export async function warmOverhead(
 ): Promise<WarmOverheadResult> {
   const token = await tokenFor(state, 'bob');
   const verifier = TokenVerifier.create(config);
-  const me = createMeHandler({ config, verifier, logger: discardingLogger() });
+  const me = createMeHandler({ dependencies: { config, verifier, logger: discardingLogger() } });
   const event = httpApiEvent('GET /me', { headers: { authorization: `Bearer ${token}` } });
   const context = lambdaContext(900_000);
 

@@ -1,3 +1,1 @@
-import { createGerritHandler } from './gerrit';
-
-export const handler = createGerritHandler();
+export { handler } from '../../shared/gerrit/function';

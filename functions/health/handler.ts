@@ -1,3 +1,1 @@
-import { createHealthHandler } from './health';
-
-export const handler = createHealthHandler();
+export { handler } from '../../shared/core/health-function';

@@ -1,3 +1,1 @@
-import { createMeHandler } from './me';
-
-export const handler = createMeHandler();
+export { handler } from '../../shared/core/me-function';

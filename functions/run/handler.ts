@@ -1,3 +1,1 @@
-import { createRunHandler } from './run';
-
-export const handler = createRunHandler();
+export { handler } from '../../shared/cloud-run/function';

@@ -1,3 +1,1 @@
-import { createSpannerHandler } from './spanner';
-
-export const handler = createSpannerHandler();
+export { handler } from '../../shared/spanner/function';

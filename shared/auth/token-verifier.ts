@@ -24,7 +24,7 @@ import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import type { CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/issuers-schema';
-import type { GatewayConfig } from '../config/schema';
+import type { CoreConfig } from '../config/schema';
 import { InvalidTokenError, ServiceUnavailableError } from '../errors';
 import { principalFromClaims } from './claims-to-principal';
 import { JwksFetcher } from './jwks-fetcher';
@@ -40,7 +40,7 @@ export interface TokenVerifierOptions {
   verifiedTokens?: VerifiedTokenCache;
 }
 
-type VerifierConfig = Pick<GatewayConfig, 'issuers' | 'jwks' | 'auth'>;
+type VerifierConfig = Pick<CoreConfig, 'issuers' | 'jwks' | 'auth'>;
 
 interface TrustedIssuer {
   config: IssuerConfig;

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Principal } from '../auth/principal';
-import type { CloudRunConfig, CloudRunServiceConfig } from '../config/cloud-run-schema';
+import type { CloudRunConfig, CloudRunServiceConfig } from './config-schema';
 import { CORRELATION_HEADER } from '../correlation/correlation-id';
 import { GatewayError, GatewayTimeoutError, UpstreamError } from '../errors';
 import type { GcpCredentials } from '../gcp/gcp-credentials';
+import type { OutboundCall } from '../http/outbound-call';
 import type { HttpResponse } from '../http/responses';
 import { allowedRequestHeaders, allowedResponseHeaders, identityHeaders } from './forward-headers';
 import { proxyPathOf, upstreamPath, upstreamUrl } from './proxy-path';
@@ -22,9 +23,15 @@ export interface CloudRunForwarderOptions {
   logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
-/** One caller request, already authenticated and allowed for `serviceName`. */
+/** A Cloud Run service from config, resolved once per request. */
+export interface ResolvedService {
+  name: string;
+  config: CloudRunServiceConfig;
+}
+
+/** One caller request, already authenticated and allowed for `service`. */
 export interface ForwardRequest {
-  serviceName: string;
+  service: ResolvedService;
   method: string;
   /** The request path as sent (`event.rawPath`), encoded characters still visible. */
   rawPath: string;
@@ -33,11 +40,8 @@ export interface ForwardRequest {
   headers: Readonly<Record<string, string | undefined>>;
   body?: Buffer;
   principal: Principal;
-  correlationId: string;
-  /** The traceparent for this hop (the caller's trace continued, or a new one). */
-  traceparent: string;
-  /** Epoch ms by which everything, retries included, must be over. */
-  deadline: number;
+  /** Correlation, trace and the deadline by which everything, retries included, must be over. */
+  call: OutboundCall;
 }
 
 export interface ForwardResult {
@@ -72,12 +76,13 @@ export class CloudRunForwarder {
   }
 
   async forward(request: ForwardRequest): Promise<ForwardResult> {
-    const service = this.service(request.serviceName);
-    const path = upstreamPath(proxyPathOf(request.rawPath, request.serviceName));
+    const { name, config: service } = request.service;
+    const { call } = request;
+    const path = upstreamPath(proxyPathOf(request.rawPath, name));
     const url = upstreamUrl(service.url, path, request.rawQueryString);
     const audience = service.audience ?? service.url;
     const idToken = await this.options.credentials.idToken(audience, {
-      deadline: request.deadline,
+      deadline: call.deadline,
     });
 
     const headers = {
@@ -86,8 +91,9 @@ export class CloudRunForwarder {
         ...service.extraRequestHeaders,
       ]),
       ...identityHeaders(request.principal),
-      [CORRELATION_HEADER]: request.correlationId,
-      traceparent: request.traceparent,
+      [CORRELATION_HEADER]: call.correlationId,
+      traceparent: call.traceparent,
+      ...(call.tracestate ? { tracestate: call.tracestate } : {}),
       authorization: `Bearer ${idToken}`,
     };
     const maxRetries = isIdempotent(request.method)
@@ -95,9 +101,8 @@ export class CloudRunForwarder {
       : 0;
 
     for (let attempt = 1; ; attempt += 1) {
-      const remaining = request.deadline - this.now();
-      if (remaining <= 0) throw timeout(request.serviceName);
-      const signal = AbortSignal.timeout(remaining);
+      if (call.deadline - this.now() <= 0) throw timeout(name);
+      const signal = call.signal;
       let response: Response;
       try {
         response = await this.fetch(url, {
@@ -111,20 +116,16 @@ export class CloudRunForwarder {
           signal,
         });
       } catch (error) {
-        if (signal.aborted) throw timeout(request.serviceName, error);
-        if (attempt <= maxRetries && (await this.backoff(attempt, request.deadline))) continue;
-        throw new UpstreamError(
-          `service ${request.serviceName} could not be reached`,
-          undefined,
-          error,
-        );
+        if (signal.aborted) throw timeout(name, error);
+        if (attempt <= maxRetries && (await this.backoff(attempt, call.deadline))) continue;
+        throw new UpstreamError(`service ${name} could not be reached`, undefined, error);
       }
       if (isRetryableStatus(response.status) && attempt <= maxRetries) {
         // A 5xx body is never passed on, so it can be dropped before deciding.
         await this.discard(response);
-        if (await this.backoff(attempt, request.deadline)) {
+        if (await this.backoff(attempt, call.deadline)) {
           this.options.logger?.info('retrying Cloud Run call', {
-            service: request.serviceName,
+            service: name,
             upstreamStatus: response.status,
             attempt,
           });
@@ -139,21 +140,10 @@ export class CloudRunForwarder {
         };
       } catch (error) {
         if (error instanceof GatewayError) throw error;
-        if (signal.aborted) throw timeout(request.serviceName, error);
-        throw new UpstreamError(
-          `service ${request.serviceName} broke off its response`,
-          response.status,
-          error,
-        );
+        if (signal.aborted) throw timeout(name, error);
+        throw new UpstreamError(`service ${name} broke off its response`, response.status, error);
       }
     }
-  }
-
-  private service(name: string): CloudRunServiceConfig {
-    const service = this.options.config.services[name];
-    // resolveTarget answered 404 already; this is a bug if it happens.
-    if (!service) throw new Error(`service ${name} is not configured`);
-    return service;
   }
 
   /** Waits before retry `attempt`; false when the wait would not leave time for another try. */
@@ -182,7 +172,7 @@ export class CloudRunForwarder {
     if (response.status >= 500) {
       await this.discard(response);
       throw new UpstreamError(
-        `service ${request.serviceName} failed with status ${response.status}`,
+        `service ${request.service.name} failed with status ${response.status}`,
         response.status,
       );
     }
@@ -191,7 +181,7 @@ export class CloudRunForwarder {
       await this.discard(response);
       this.options.credentials.forgetIdToken(audience);
       throw new UpstreamError(
-        `service ${request.serviceName} refused the gateway's identity token`,
+        `service ${request.service.name} refused the gateway's identity token`,
         401,
       );
     }

@@ -1,4 +1,4 @@
-import type { HttpMethod } from '../config/cloud-run-schema';
+import type { HttpMethod } from './config-schema';
 
 /** RFC 9110 9.2.2: repeating these has the same effect as sending them once. POST and PATCH are not. */
 const IDEMPOTENT = new Set<string>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);

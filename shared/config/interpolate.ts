@@ -52,22 +52,3 @@ function interpolateString(
   });
   return resolved === '' && value !== '' ? undefined : resolved;
 }
-
-/** Deep-merges a stage's overrides over the base document; arrays are replaced, not merged. */
-export function mergeStage(base: unknown, override: unknown): unknown {
-  if (
-    override === null ||
-    typeof override !== 'object' ||
-    Array.isArray(override) ||
-    base === null ||
-    typeof base !== 'object' ||
-    Array.isArray(base)
-  ) {
-    return override === undefined ? base : override;
-  }
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(override)) {
-    out[key] = mergeStage(out[key], value);
-  }
-  return out;
-}

@@ -1,10 +1,6 @@
 import * as z from 'zod';
 import { requirementSchema } from '../policy/requirement';
-import { cloudRunSchema } from './cloud-run-schema';
-import { gcpSchema } from './gcp-schema';
-import { gerritSchema } from './gerrit-schema';
 import { authSchema, issuerSchema, jwksSchema } from './issuers-schema';
-import { spannerSchema } from './spanner-schema';
 
 /** Routes that have no backend target of their own (GET /me). */
 const routePolicySchema = z.strictObject({ policy: requirementSchema });
@@ -22,7 +18,13 @@ export const secretsSchema = z.strictObject({
   staleGraceSeconds: z.number().int().nonnegative().default(900),
 });
 
-export const configSchema = z.strictObject({
+/**
+ * The core of the config, which every function validates: the gateway itself, its trusted
+ * issuers, Secrets Manager, and the policy of routes without a backend. Each backend module's
+ * section (cloudRun, spanner, gerrit, ...) has its own schema in the module's folder and is
+ * validated only by that module's function.
+ */
+export const coreConfigShape = {
   service: z.strictObject({ name: z.string().min(1).default('crossgate') }).prefault({}),
   issuers: z
     .array(z.lazy(() => issuerSchema))
@@ -35,10 +37,8 @@ export const configSchema = z.strictObject({
   aws: awsSchema.prefault({}),
   secrets: secretsSchema.prefault({}),
   routes: z.record(z.string().regex(/^(GET|POST|PUT|PATCH|DELETE|ANY) \/\S*$/), routePolicySchema),
-  gcp: gcpSchema.optional(),
-  cloudRun: cloudRunSchema.optional(),
-  spanner: spannerSchema.optional(),
-  gerrit: gerritSchema.optional(),
-});
+};
 
-export type GatewayConfig = z.infer<typeof configSchema>;
+export const coreConfigSchema = z.strictObject(coreConfigShape);
+
+export type CoreConfig = z.infer<typeof coreConfigSchema>;

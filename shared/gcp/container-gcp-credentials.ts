@@ -1,37 +1,34 @@
-import type { GatewayConfig } from '../config/schema';
-import { ConfigurationError } from '../errors';
+import type { CoreConfig } from '../config/schema';
 import { logger } from '../logging/logger';
 import { secretCacheFor } from '../secrets/container-secret-cache';
 import { GcpCredentials, type GcpCredentialsOptions } from './gcp-credentials';
+import type { GcpConfig } from './gcp-schema';
 
 const containerCredentials = new Map<string, GcpCredentials>();
 
 /**
  * Lifetime: the container. One GcpCredentials per credential secret, so every request of a
- * function shares its token cache and in-flight mints. `secretId` defaults to
- * `gcp.credentialsSecretId`; a function whose Google identity differs passes its own.
+ * function shares its token cache and in-flight mints. Each backend names its own secret (its
+ * own Google identity) in its section's `gcp`.
  *
  * @example
- *   const token = await gcpCredentialsFor(config).accessToken([SPANNER_DATA_SCOPE]);
+ *   const token = await gcpCredentialsFor(config, config.spanner.gcp).accessToken([SCOPE]);
  */
 export function gcpCredentialsFor(
-  config: Pick<GatewayConfig, 'aws' | 'secrets' | 'gcp'>,
-  secretId = config.gcp?.credentialsSecretId,
+  core: Pick<CoreConfig, 'aws' | 'secrets'>,
+  gcp: GcpConfig,
 ): GcpCredentials {
-  if (!config.gcp || !secretId) {
-    throw new ConfigurationError('the gcp section of the config names no credential secret');
-  }
-  let credentials = containerCredentials.get(secretId);
+  let credentials = containerCredentials.get(gcp.credentialsSecretId);
   if (!credentials) {
-    credentials = createGcpCredentials(config.gcp, secretCacheFor(config), secretId);
-    containerCredentials.set(secretId, credentials);
+    credentials = createGcpCredentials(gcp, secretCacheFor(core), gcp.credentialsSecretId);
+    containerCredentials.set(gcp.credentialsSecretId, credentials);
   }
   return credentials;
 }
 
 /** GcpCredentials as configured, over the given secret cache (a fresh container in benchmarks). */
 export function createGcpCredentials(
-  gcp: NonNullable<GatewayConfig['gcp']>,
+  gcp: GcpConfig,
   secrets: GcpCredentialsOptions['secrets'],
   secretId: string,
 ): GcpCredentials {

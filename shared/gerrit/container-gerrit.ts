@@ -1,6 +1,6 @@
-import type { GatewayConfig } from '../config/schema';
-import { ConfigurationError } from '../errors';
+import type { CoreConfig } from '../config/schema';
 import { secretCacheFor } from '../secrets/container-secret-cache';
+import type { GerritConfig } from './config-schema';
 import { GerritClient, type GerritClientOptions } from './gerrit-client';
 import { GerritGroupMembership } from './group-membership';
 
@@ -15,17 +15,17 @@ let containerGerrit: GerritServices | undefined;
  * Lifetime: the container. One Gerrit client (sharing the container's secret cache) and one
  * group-membership cache per Lambda execution environment.
  */
-export function gerritServicesFor(config: GatewayConfig): GerritServices {
-  if (containerGerrit) return containerGerrit;
-  const gerrit = config.gerrit;
-  if (!gerrit) throw new ConfigurationError('the config has no gerrit section');
-  containerGerrit = createGerritServices(gerrit, secretCacheFor(config));
+export function gerritServicesFor(
+  core: Pick<CoreConfig, 'aws' | 'secrets'>,
+  gerrit: GerritConfig,
+): GerritServices {
+  containerGerrit ??= createGerritServices(gerrit, secretCacheFor(core));
   return containerGerrit;
 }
 
 /** The Gerrit client and group cache as configured, over the given secret cache. */
 export function createGerritServices(
-  gerrit: NonNullable<GatewayConfig['gerrit']>,
+  gerrit: GerritConfig,
   secrets: GerritClientOptions['secrets'],
 ): GerritServices {
   const client = new GerritClient({

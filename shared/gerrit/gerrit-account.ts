@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal';
-import type { GerritAccountConfig } from '../config/gerrit-schema';
+import type { GerritAccountConfig } from './config-schema';
 import { ForbiddenError } from '../errors';
 
 /**

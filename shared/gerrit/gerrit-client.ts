@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayTimeoutError, UpstreamError } from '../errors';
+import type { OutboundCall } from '../http/outbound-call';
 import type { SecretCache } from '../secrets/secret-cache';
 import { basicAuthorization, parseGerritCredentials } from './gerrit-credentials';
 import { gerritError, parseRetryAfter } from './gerrit-errors';
@@ -30,14 +31,10 @@ export interface GerritClientOptions {
   sleep?: (ms: number) => Promise<unknown>;
 }
 
-/** One call made for a caller. */
-export interface GerritCall {
+/** One call made for a caller: the request's outbound call, as the caller's Gerrit account. */
+export interface GerritCall extends OutboundCall {
   /** The caller's Gerrit account, sent as `X-Gerrit-RunAs`. Never empty. */
   runAs: string;
-  /** Epoch milliseconds by which the call, retries included, must be over. */
-  deadline: number;
-  correlationId?: string;
-  traceparent?: string;
 }
 
 const defaults = {
@@ -199,15 +196,16 @@ export class GerritClient {
       'user-agent': 'crossgate',
     };
     if (request.payload !== undefined) headers['content-type'] = 'application/json; charset=UTF-8';
-    if (call.correlationId) headers['x-correlation-id'] = call.correlationId;
-    if (call.traceparent) headers.traceparent = call.traceparent;
+    headers['x-correlation-id'] = call.correlationId;
+    headers.traceparent = call.traceparent;
+    if (call.tracestate) headers.tracestate = call.tracestate;
     try {
       const response = await this.options.fetch(url, {
         method,
         headers,
         body: request.payload,
         redirect: 'manual',
-        signal: AbortSignal.timeout(remaining),
+        signal: call.signal,
       });
       // The same signal bounds reading the body.
       const body = await response.text();

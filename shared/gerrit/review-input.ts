@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Principal } from '../auth/principal';
-import type { GerritConfig } from '../config/gerrit-schema';
+import type { GerritConfig } from './config-schema';
 import { BadRequestError, ForbiddenError, ValidationError } from '../errors';
 import { evaluatePolicy } from '../policy/evaluate';
 import type { ReviewInput, SubmitInput } from './gerrit-types';

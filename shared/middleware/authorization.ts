@@ -1,60 +1,65 @@
-import type { Principal } from '../auth/principal';
-import type { GatewayConfig } from '../config/schema';
+import type { Requirement } from '../policy/requirement';
 import { ForbiddenError, InternalError } from '../errors';
 import { evaluatePolicy } from '../policy/evaluate';
-import type { Requirement } from '../policy/requirement';
 import {
-  requestState,
-  type GatewayContext,
+  requestStateOf,
   type GatewayEvent,
   type GatewayMiddleware,
+  type GatewayMiddlewareRequest,
   type GatewayRequest,
 } from './request-state';
 
-export interface ResolvedTarget {
-  /** What the caller asks for: a service, a statement, a change. Absent for /me. */
-  target?: string;
+export interface ResolvedTarget<Target> {
+  /** The target object from config the handler gets (service, statement, Gerrit route). */
+  target: Target;
+  /** Its name for audit and 403s; absent when the route has no target of its own. */
+  name?: string;
   /** The policy that guards it; undefined denies. */
   policy: Requirement | undefined;
 }
 
 /**
- * Finds the target and its policy for a request. Throws NotFoundError (or another
- * GatewayError) for a target that config does not name, before any backend is touched.
+ * Finds a request's target in config, once. Throws NotFoundError (or another GatewayError) for
+ * a target that config does not name, before any backend is touched.
  */
-export type TargetResolver = (event: GatewayEvent, config: GatewayConfig) => ResolvedTarget;
+export type TargetResolver<Target> = (event: GatewayEvent) => ResolvedTarget<Target>;
 
-export interface AuthorizationOptions {
-  config: GatewayConfig;
-  resolveTarget: TargetResolver;
-  /**
-   * Extra checks after policy allowed, e.g. Gerrit group membership; throw ForbiddenError to
-   * deny. They get the request context for its deadline, correlation id and resolved target.
-   */
-  additionalChecks?: ((
-    principal: Principal,
-    event: GatewayEvent,
-    context: GatewayContext,
-  ) => Promise<void>)[];
+/**
+ * A check after policy allowed, e.g. Gerrit group membership; throws ForbiddenError to deny.
+ * It sees the same request value the route handler will.
+ */
+export type AdditionalCheck<Target> = (request: GatewayRequest<Target>) => Promise<void>;
+
+export interface AuthorizationOptions<Target> {
+  resolveTarget: TargetResolver<Target>;
+  additionalChecks?: readonly AdditionalCheck<Target>[];
 }
 
 /** Deny by default: a route or target without a policy is forbidden. */
-export function authorization(options: AuthorizationOptions): GatewayMiddleware {
-  const authorizationBefore = async (request: GatewayRequest): Promise<void> => {
-    const state = requestState(request);
+export function authorization<Target>(options: AuthorizationOptions<Target>): GatewayMiddleware {
+  const authorizationBefore = async (request: GatewayMiddlewareRequest): Promise<void> => {
+    const state = requestStateOf(request.context);
     const principal = state.principal;
     if (!principal) throw new InternalError('authorization ran without a principal');
 
     state.decision = 'deny';
-    const { target, policy } = options.resolveTarget(request.event, options.config);
+    const { target, name, policy } = options.resolveTarget(request.event);
+    state.targetName = name;
     state.target = target;
     const decision = evaluatePolicy(policy, principal);
     if (!decision.allowed) {
-      const what = target ? `${state.route} on ${target}` : state.route;
+      const what = name ? `${state.route} on ${name}` : state.route;
       throw new ForbiddenError(`${what} requires ${decision.missing}`, decision.missing);
     }
-    for (const check of options.additionalChecks ?? []) {
-      await check(principal, request.event, request.context);
+    if (options.additionalChecks?.length) {
+      const value: GatewayRequest<Target> = {
+        event: request.event,
+        principal,
+        target,
+        call: state.call,
+        audit: state.audit,
+      };
+      for (const check of options.additionalChecks) await check(value);
     }
     state.decision = 'allow';
   };

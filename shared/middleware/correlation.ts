@@ -1,36 +1,57 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CORRELATION_HEADER, resolveCorrelation } from '../correlation/correlation-id';
-import type { GatewayMiddleware, GatewayRequest } from './request-state';
+import { outboundCall } from '../http/outbound-call';
+import {
+  maybeRequestStateOf,
+  startRequestState,
+  type GatewayMiddleware,
+  type GatewayMiddlewareRequest,
+} from './request-state';
 
 export interface CorrelationOptions {
   logger: Logger;
   /** Route name for audit and logs, e.g. `GET /me`. */
   route: string;
-  /** Clock, for latency. */
+  /** Time kept back from the Lambda's remaining time for answering; see outboundCall. */
+  lambdaMarginMs?: number;
+  /** Clock, for latency and deadlines. */
   now?: () => number;
 }
 
 /**
- * First in the chain: fixes the correlation id, starts the latency clock, tags the logger,
- * and (last on the way out) echoes the id on every response, error responses included.
+ * First in the chain: fixes the correlation id, starts the latency clock, derives the request's
+ * outbound call (trace and deadline), tags the logger, and (last on the way out) echoes the id
+ * on every response, error responses included.
  */
 export function correlation(options: CorrelationOptions): GatewayMiddleware {
   const now = options.now ?? Date.now;
 
-  const correlationBefore = (request: GatewayRequest): void => {
-    const correlation = resolveCorrelation(request.event.headers ?? {});
-    request.context.crossgate = {
+  const correlationBefore = (request: GatewayMiddlewareRequest): void => {
+    const headers = request.event.headers ?? {};
+    const correlation = resolveCorrelation(headers);
+    const startedAt = now();
+    const remaining = request.context.getRemainingTimeInMillis;
+    startRequestState(request.context, {
       correlation,
       route: options.route,
-      startedAt: now(),
+      startedAt,
+      call: outboundCall({
+        correlation,
+        tracestate: headers.tracestate,
+        remainingTimeMs:
+          typeof remaining === 'function' ? remaining.call(request.context) : undefined,
+        marginMs: options.lambdaMarginMs,
+        now: startedAt,
+      }),
       audit: {},
-    };
+    });
     options.logger.addContext(request.context);
-    options.logger.appendKeys({ correlation_id: correlation.correlationId, route: options.route });
+    options.logger.setCorrelationId(correlation.correlationId);
+    options.logger.appendKeys({ route: options.route });
   };
 
-  const correlationAfter = (request: GatewayRequest): void => {
-    const id = request.context.crossgate?.correlation.correlationId;
+  const correlationAfter = (request: GatewayMiddlewareRequest): void => {
+    const id = maybeRequestStateOf(request.context)?.correlation.correlationId;
     if (request.response && id) {
       request.response.headers = { ...request.response.headers, [CORRELATION_HEADER]: id };
     }

@@ -1,61 +1,100 @@
-import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { gatewayDependencies, type GatewayDependencies } from '../container';
+import type { TokenVerifier } from '../auth/token-verifier';
+import type { CoreConfig } from '../config/schema';
+import { InternalError } from '../errors';
 import type { HttpResponse } from '../http/responses';
 import { audit } from './audit';
 import { authentication } from './authentication';
-import { authorization, type AuthorizationOptions, type TargetResolver } from './authorization';
+import { authorization, type AdditionalCheck, type TargetResolver } from './authorization';
 import { correlation } from './correlation';
 import { problemErrors } from './problem-errors';
-import type { GatewayContext, GatewayEvent, GatewayRouteHandler } from './request-state';
+import {
+  requestStateOf,
+  type GatewayEvent,
+  type PublicRouteHandler,
+  type RouteHandler,
+} from './request-state';
 
-export interface GatewayHandlerOptions {
+export type LambdaHandler = (event: GatewayEvent, context: Context) => Promise<HttpResponse>;
+
+export interface GatewayRouteOptions<Target> {
   /** The route as API Gateway names it, e.g. `GET /me`; used in audit and policy lookups. */
   route: string;
-  /** Public routes (only /health) skip authentication and authorization. Default true. */
-  authenticated?: boolean;
-  /** Finds the target and its policy; defaults to `config.routes[route].policy`. */
-  resolveTarget?: TargetResolver;
-  additionalChecks?: AuthorizationOptions['additionalChecks'];
-  /** Overrides for tests; production uses the container's dependencies. */
-  dependencies?: Partial<GatewayDependencies>;
+  /** Finds the target and its policy, once per request. */
+  resolveTarget: TargetResolver<Target>;
+  additionalChecks?: readonly AdditionalCheck<Target>[];
+  logger: Logger;
+  verifier: Pick<TokenVerifier, 'verify'>;
+  /** Time kept back from the Lambda's remaining time for answering. */
+  lambdaMarginMs?: number;
 }
-
-const routePolicy =
-  (route: string): TargetResolver =>
-  (_event, config) => ({ policy: config.routes[route]?.policy });
 
 /**
  * Wraps a route handler in the gateway chain: correlation id, JWT authentication,
- * authorization, audit, problem+json errors. The handler only runs for an allowed request.
+ * authorization, audit, problem+json errors. The handler runs only for an allowed request and
+ * gets one typed value: principal, resolved target and outbound call.
  *
  * @example
- *   export const handler = gatewayHandler(async (_event, context) =>
- *     jsonResponse(200, { subject: context.crossgate.principal?.subject }),
- *   { route: 'GET /me' });
+ *   export const handler = gatewayRoute(async ({ principal }) => jsonResponse(200, principal), {
+ *     route: 'GET /me', resolveTarget: corePolicy(config, 'GET /me'), logger, verifier });
  */
-export function gatewayHandler(handler: GatewayRouteHandler, options: GatewayHandlerOptions) {
-  const given = options.dependencies ?? {};
-  // Tests that inject everything never touch the container's config and environment.
-  const dependencies: GatewayDependencies =
-    given.config && given.verifier && given.logger
-      ? (given as GatewayDependencies)
-      : { ...gatewayDependencies(), ...given };
-  const { logger, config, verifier } = dependencies;
-
-  const chain = middy<GatewayEvent, HttpResponse, Error, GatewayContext>(
-    (event: GatewayEvent, context: GatewayContext) => handler(event, context, dependencies),
-  ).use(correlation({ logger, route: options.route }));
-  if (options.authenticated !== false) {
-    chain.use(authentication({ verifier })).use(
+export function gatewayRoute<Target>(
+  handler: RouteHandler<Target>,
+  options: GatewayRouteOptions<Target>,
+): LambdaHandler {
+  const { logger } = options;
+  return middy<GatewayEvent, HttpResponse, Error, Context>(
+    async (event: GatewayEvent, context: Context) => {
+      const state = requestStateOf(context);
+      if (!state.principal || state.decision !== 'allow') {
+        throw new InternalError('route handler ran without an allowed principal');
+      }
+      return handler({
+        event,
+        principal: state.principal,
+        // authorization stored exactly what resolveTarget returned for this route.
+        target: state.target as Target,
+        call: state.call,
+        audit: state.audit,
+      });
+    },
+  )
+    .use(correlation({ logger, route: options.route, lambdaMarginMs: options.lambdaMarginMs }))
+    .use(authentication({ verifier: options.verifier }))
+    .use(
       authorization({
-        config,
-        resolveTarget: options.resolveTarget ?? routePolicy(options.route),
+        resolveTarget: options.resolveTarget,
         additionalChecks: options.additionalChecks,
       }),
-    );
-  }
-  chain.use(audit({ logger })).use(problemErrors({ logger }));
-  // Lambda hands in a plain Context; the correlation middleware adds `crossgate` to it.
-  return chain as unknown as MiddyfiedHandler<GatewayEvent, HttpResponse, Error, Context>;
+    )
+    .use(audit({ logger }))
+    .use(problemErrors({ logger }));
+}
+
+/** A route that needs no token (/health, the JWKS): correlation, audit and errors only. */
+export function publicRoute(
+  handler: PublicRouteHandler,
+  options: { route: string; logger: Logger },
+): LambdaHandler {
+  const { logger } = options;
+  return middy<GatewayEvent, HttpResponse, Error, Context>(
+    async (event: GatewayEvent, context: Context) => {
+      const state = requestStateOf(context);
+      return handler({ event, call: state.call, audit: state.audit });
+    },
+  )
+    .use(correlation({ logger, route: options.route }))
+    .use(audit({ logger }))
+    .use(problemErrors({ logger }));
+}
+
+/** The resolver of a core route without a backend target: its policy in `config.routes`. */
+export function corePolicy(
+  config: Pick<CoreConfig, 'routes'>,
+  route: string,
+): TargetResolver<undefined> {
+  const policy = config.routes[route]?.policy;
+  return () => ({ target: undefined, policy });
 }

@@ -1,7 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GatewayError, GatewayTimeoutError, InternalError } from '../errors';
 import { problemResponse } from '../http/responses';
-import type { GatewayMiddleware, GatewayRequest } from './request-state';
+import {
+  maybeRequestStateOf,
+  type GatewayMiddleware,
+  type GatewayMiddlewareRequest,
+} from './request-state';
 
 export interface ProblemErrorsOptions {
   logger: Logger;
@@ -12,10 +16,10 @@ export interface ProblemErrorsOptions {
  * GatewayErrors are bugs or unexpected failures: logged with their class, shown as a bare 500.
  */
 export function problemErrors(options: ProblemErrorsOptions): GatewayMiddleware {
-  const problemErrorsOnError = (request: GatewayRequest): void => {
+  const problemErrorsOnError = (request: GatewayMiddlewareRequest): void => {
     if (request.response !== undefined) return;
     const gatewayError = toGatewayError(request.error);
-    const state = request.context.crossgate;
+    const state = maybeRequestStateOf(request.context);
     if (gatewayError.status >= 500) {
       options.logger.error('request failed', {
         problem: gatewayError.slug,

@@ -1,6 +1,5 @@
 import type { Principal } from '../auth/principal';
-import type { GatewayConfig } from '../config/schema';
-import { policyCatalog } from './catalog';
+import type { PolicyTarget } from './catalog';
 import { evaluatePolicy } from './evaluate';
 import { describeRequirement } from './requirement';
 
@@ -13,9 +12,12 @@ export interface AllowedTarget {
   gerritGroups?: string[];
 }
 
-/** The routes and targets that config's policy lets this principal call. */
-export function allowedTargets(config: GatewayConfig, principal: Principal): AllowedTarget[] {
-  return policyCatalog(config)
+/** The routes and targets of the catalog that policy lets this principal call. */
+export function allowedTargets(
+  catalog: readonly PolicyTarget[],
+  principal: Principal,
+): AllowedTarget[] {
+  return catalog
     .filter((entry) => evaluatePolicy(entry.policy, principal).allowed)
     .map(({ route, target, policy, gerritGroups }) => ({
       route,

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { GatewayConfig } from '../config/schema';
+import type { CoreConfig } from '../config/schema';
 import { logger } from '../logging/logger';
 import { SecretCache } from './secret-cache';
 
@@ -9,7 +9,7 @@ let containerSecretCache: SecretCache | undefined;
  * Lifetime: the container. One cache, and one Secrets Manager client, shared by every
  * request of a function; only functions that read secrets import this module.
  */
-export function secretCacheFor(config: Pick<GatewayConfig, 'aws' | 'secrets'>): SecretCache {
+export function secretCacheFor(config: Pick<CoreConfig, 'aws' | 'secrets'>): SecretCache {
   containerSecretCache ??= new SecretCache({
     client: new SecretsManagerClient({
       region: config.aws.region,

@@ -1,7 +1,7 @@
 import { Spanner, type Database } from '@google-cloud/spanner';
 import type { AuthClient } from 'google-auth-library';
 import { grpc } from 'google-gax';
-import type { SpannerConfig } from '../config/spanner-schema';
+import type { SpannerConfig } from './config-schema';
 import { ConfigurationError } from '../errors';
 
 export interface SpannerClientOptions {

@@ -1,5 +1,5 @@
 import type { Database, protos, Snapshot } from '@google-cloud/spanner';
-import type { SpannerStatementConfig } from '../config/spanner-schema';
+import type { SpannerStatementConfig } from './config-schema';
 import { ConflictError, GatewayTimeoutError } from '../errors';
 import type { BoundParams } from './param-values';
 import { describeType, encodeValue, type ResultColumn } from './result-encoding';

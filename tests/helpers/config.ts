@@ -16,3 +16,14 @@ export const unitTestEnv: Record<string, string> = {
   CROSSGATE_ECHO_URL: 'https://echo.example.test',
   CROSSGATE_GERRIT_URL: 'https://gerrit.example.test',
 };
+
+/** The whole config narrowed to one module's function: the core and that section, which must exist. */
+export function withSection<Config extends object, Key extends keyof Config & string>(
+  config: Config,
+  key: Key,
+): Config & Record<Key, NonNullable<Config[Key]>> {
+  const section = config[key];
+  if (section === undefined || section === null)
+    throw new Error(`the config has no ${key} section`);
+  return { ...config, [key]: section } as Config & Record<Key, NonNullable<Config[Key]>>;
+}

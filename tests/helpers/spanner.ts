@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SpannerStackState } from '../../local/services/spanner';
 import { provisionDatabase, useEmulatorClientSettings } from '../../local/spanner/provision';
-import { spannerSchema, type SpannerConfig } from '../../shared/config/spanner-schema';
+import { spannerSchema, type SpannerConfig } from '../../shared/spanner/config-schema';
 import { parseJsonLossless } from '../../shared/spanner/lossless-json';
 import { bindParams } from '../../shared/spanner/param-values';
 import type { SpannerHandle } from '../../shared/spanner/spanner-client';

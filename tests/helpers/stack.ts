@@ -1,8 +1,8 @@
 import { inject } from 'vitest';
 import type { StackState } from '../../local/services/types';
 import { tokenFor, type TokenKind } from '../../local/tokens';
-import { parseConfig } from '../../shared/config/load-config';
-import type { GatewayConfig } from '../../shared/config/schema';
+import { parseGatewayConfig as parseConfig } from '../../shared/modules/gateway-config';
+import type { GatewayConfig } from '../../shared/modules/gateway-config';
 import { configDocument, unitTestEnv } from './config';
 
 /** The offline stack started by tests/setup/stack.ts. */

@@ -3,7 +3,7 @@ import { listenOn } from '../../../local/listen';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenVerifier } from '../../../shared/auth/token-verifier';
 import { JwksFetcher } from '../../../shared/auth/jwks-fetcher';
-import type { GatewayConfig } from '../../../shared/config/schema';
+import type { GatewayConfig } from '../../../shared/modules/gateway-config';
 import { InvalidTokenError, ServiceUnavailableError } from '../../../shared/errors';
 import { OTHER_AUDIENCE } from '../../../local/oidc/machine-clients';
 import { tokenFor } from '../../../local/tokens';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import configDocument from '../../../config/crossgate.json' with { type: 'json' };
-import { parseConfig } from '../../../shared/config/load-config';
+import { gatewayModules } from '../../../shared/modules/registry';
+import { parseGatewayConfig as parseConfig } from '../../../shared/modules/gateway-config';
 import { policyCatalog } from '../../../shared/policy/catalog';
 import type { Requirement } from '../../../shared/policy/requirement';
 import {
@@ -199,7 +200,7 @@ describe.each([
       (fn?.properties.Environment as { Variables: Record<string, string> }).Variables,
     );
     const policiesByRoute = new Map<string, Requirement[]>();
-    for (const entry of policyCatalog(config)) {
+    for (const entry of policyCatalog(config, gatewayModules, configDocument)) {
       policiesByRoute.set(entry.route, [...(policiesByRoute.get(entry.route) ?? []), entry.policy]);
     }
     for (const route of routesOf(packaged().template)) {

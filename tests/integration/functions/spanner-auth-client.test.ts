@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SPANNER_DATA_SCOPE, spannerAuthClient } from '../../../functions/spanner/spanner';
+import { SPANNER_DATA_SCOPE, spannerAuthClient } from '../../../shared/spanner/handler';
+import { withSection } from '../../helpers/config';
 import { stackConfig, testStack } from '../../helpers/stack';
 
 describe('Spanner credentials in AWS', () => {
@@ -22,7 +23,7 @@ describe('Spanner credentials in AWS', () => {
       generateAccessToken: number;
     };
 
-    const client = await spannerAuthClient(stackConfig());
+    const client = await spannerAuthClient(withSection(stackConfig(), 'spanner'));
     const headers = await client.getRequestHeaders();
     const authorization = headers.get('authorization') ?? '';
     expect(authorization).toMatch(/^Bearer ya29\./);
@@ -36,7 +37,7 @@ describe('Spanner credentials in AWS', () => {
     ]);
 
     // A second client in the same container reuses the cached token: no new mint.
-    await (await spannerAuthClient(stackConfig())).getRequestHeaders();
+    await (await spannerAuthClient(withSection(stackConfig(), 'spanner'))).getRequestHeaders();
     const after = (await (await fetch(`${google.adminUrl}/counters`)).json()) as {
       generateAccessToken: number;
     };

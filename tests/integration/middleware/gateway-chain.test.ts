@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMeHandler } from '../../../functions/me/me';
+import { createMeHandler } from '../../../shared/core/me';
 import { TokenVerifier } from '../../../shared/auth/token-verifier';
-import type { GatewayConfig } from '../../../shared/config/schema';
+import type { GatewayConfig } from '../../../shared/modules/gateway-config';
 import { jsonResponse } from '../../../shared/http/responses';
-import { gatewayHandler } from '../../../shared/middleware/gateway-handler';
+import { corePolicy, gatewayRoute } from '../../../shared/middleware/gateway-handler';
 import { capturedLogger } from '../../helpers/captured-logger';
 import { forgeCognitoToken, tamperPayload } from '../../helpers/forge';
 import { httpApiEvent, lambdaContext } from '../../helpers/lambda-event';
@@ -24,12 +24,12 @@ beforeAll(() => {
 function countingRoute(route: string) {
   const capture = capturedLogger();
   let runs = 0;
-  const handler = gatewayHandler(
+  const handler = gatewayRoute(
     async () => {
       runs += 1;
       return jsonResponse(200, { ok: true });
     },
-    { route, dependencies: { config, verifier, logger: capture.logger } },
+    { route, resolveTarget: corePolicy(config, route), verifier, logger: capture.logger },
   );
   return { handler, runs: () => runs, capture };
 }
@@ -37,7 +37,7 @@ function countingRoute(route: string) {
 describe('the gateway chain, in process, with real tokens', () => {
   it('happy flow: /me answers with the principal, and logs one audit event with the correlation id', async () => {
     const capture = capturedLogger();
-    const me = createMeHandler({ config, verifier, logger: capture.logger });
+    const me = createMeHandler({ dependencies: { config, verifier, logger: capture.logger } });
     const bobToken = await token('bob');
     const response = await me(
       httpApiEvent('GET /me', {
@@ -158,11 +158,16 @@ describe('the gateway chain, in process, with real tokens', () => {
 
   it('an unexpected failure is a bare 500 problem without internals', async () => {
     const capture = capturedLogger();
-    const failing = gatewayHandler(
+    const failing = gatewayRoute(
       async () => {
         throw new Error('database password=hunter2 leaked in message');
       },
-      { route: 'GET /me', dependencies: { config, verifier, logger: capture.logger } },
+      {
+        route: 'GET /me',
+        resolveTarget: corePolicy(config, 'GET /me'),
+        verifier,
+        logger: capture.logger,
+      },
     );
     const response = await failing(
       httpApiEvent('GET /me', { headers: { authorization: `Bearer ${await token('bob')}` } }),

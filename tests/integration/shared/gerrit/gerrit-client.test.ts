@@ -15,6 +15,7 @@ import {
 import { GerritClient, type GerritCall } from '../../../../shared/gerrit/gerrit-client';
 import { SecretCache } from '../../../../shared/secrets/secret-cache';
 import { standInInspector } from '../../../helpers/gerrit-stand-in';
+import { testCall } from '../../../helpers/outbound-call';
 import { testStack } from '../../../helpers/stack';
 
 let standIn: GerritStandIn;
@@ -24,9 +25,8 @@ let client: GerritClient;
 const secretId = `crossgate-test/gerrit-${randomUUID()}`;
 
 const as = (runAs: string, timeoutMs = 5000): GerritCall => ({
+  ...testCall({ correlationId: 'corr-gerrit-1', timeoutMs }),
   runAs,
-  deadline: Date.now() + timeoutMs,
-  correlationId: 'corr-gerrit-1',
 });
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidConfigError, parseConfig } from '../../../../shared/config/load-config';
+import { InvalidConfigError } from '../../../../shared/config/load-config';
+import { parseGatewayConfig as parseConfig } from '../../../../shared/modules/gateway-config';
 import { configDocument, unitTestEnv } from '../../../helpers/config';
 
 function expectInvalid(document: unknown, env: Record<string, string>, ...fragments: string[]) {
@@ -64,14 +65,8 @@ describe('parseConfig', () => {
     expectInvalid(document, unitTestEnv, 'issuers[0]');
   });
 
-  it('applies the overrides of the CROSSGATE_STAGE stage', () => {
+  it('error flow: per-stage overrides inside the file are refused (stages come from serverless params)', () => {
     const document = { ...configDocument(), stages: { prod: { jwks: { timeoutMs: 1500 } } } };
-    expect(parseConfig(document, { ...unitTestEnv, CROSSGATE_STAGE: 'prod' }).jwks).toEqual({
-      timeoutMs: 1500,
-      refetchIntervalSeconds: 10,
-    });
-    expect(parseConfig(document, { ...unitTestEnv, CROSSGATE_STAGE: 'dev' }).jwks.timeoutMs).toBe(
-      3000,
-    );
+    expectInvalid(document, unitTestEnv, 'stages');
   });
 });

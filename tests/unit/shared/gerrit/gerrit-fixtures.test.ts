@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../../shared/config/load-config';
+import { parseGatewayConfig as parseConfig } from '../../../../shared/modules/gateway-config';
 import configDocument from '../../../../config/crossgate.json' with { type: 'json' };
 import {
   BadRequestError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../../shared/auth/principal';
-import { gerritSchema } from '../../../../shared/config/gerrit-schema';
+import { gerritSchema } from '../../../../shared/gerrit/config-schema';
 import { ForbiddenError, ValidationError } from '../../../../shared/errors';
 import { gerritAccountFor, requireGerritAccount } from '../../../../shared/gerrit/gerrit-account';
 import { decodeIdentifier, encodeChangeId } from '../../../../shared/gerrit/gerrit-path';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { gcpSchema } from '../gcp/gcp-schema';
 import { requirementSchema } from '../policy/requirement';
 
 /**
@@ -58,6 +59,8 @@ export const cloudRunServiceSchema = z.strictObject({
 });
 
 export const cloudRunSchema = z.strictObject({
+  /** The Google identity that mints ID tokens for the services (run.invoker on them only). */
+  gcp: gcpSchema,
   /** Request headers forwarded to every service (lower case). Everything else is dropped. */
   requestHeaders: z
     .array(headerName)

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import configDocument from '../../../../config/crossgate.json' with { type: 'json' };
-import { InvalidConfigError, parseConfig } from '../../../../shared/config/load-config';
-import { spannerSchema } from '../../../../shared/config/spanner-schema';
+import { InvalidConfigError } from '../../../../shared/config/load-config';
+import { parseGatewayConfig as parseConfig } from '../../../../shared/modules/gateway-config';
+import { spannerSchema } from '../../../../shared/spanner/config-schema';
 
 const env = {
   CROSSGATE_COGNITO_USER_POOL_ID: 'us-east-1_abc',

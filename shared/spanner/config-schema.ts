@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { gcpSchema } from '../gcp/gcp-schema';
 import { requirementSchema } from '../policy/requirement';
-import { formatSpannerType, parseSpannerType } from '../spanner/spanner-type';
-import { isDmlKeyword, isQueryKeyword, scanSql, type SqlDialect } from '../spanner/sql-scan';
+import { formatSpannerType, parseSpannerType } from './spanner-type';
+import { isDmlKeyword, isQueryKeyword, scanSql, type SqlDialect } from './sql-scan';
 
 /** A declared parameter type: INT64, FLOAT64, BOOL, STRING, BYTES, DATE, TIMESTAMP, NUMERIC, JSON or ARRAY<one of them>. */
 const paramTypeSchema = z.string().transform((text, ctx) => {
@@ -57,6 +58,11 @@ export const spannerSchema = z
     projectId: z.string().min(1),
     instanceId: z.string().min(1),
     databaseId: z.string().min(1),
+    /**
+     * The Google identity for Spanner's data API (a data-only role). Required in AWS; offline
+     * the emulator takes no credentials.
+     */
+    gcp: gcpSchema.optional(),
     /** The database's dialect; decides the placeholder syntax. */
     dialect: z.enum(['GOOGLE_STANDARD_SQL', 'POSTGRESQL']).default('GOOGLE_STANDARD_SQL'),
     /**

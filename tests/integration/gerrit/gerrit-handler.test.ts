@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import configDocument from '../../../../config/crossgate.json' with { type: 'json' };
-import { createGerritHandler } from '../../../../functions/gerrit/gerrit';
-import { startGerritStandIn, type GerritStandIn } from '../../../../local/gerrit/server';
-import { secretsManagerClient } from '../../../../local/seed/moto-clients';
-import { seedGerritSecret } from '../../../../local/seed/gerrit-secret';
-import { TokenVerifier } from '../../../../shared/auth/token-verifier';
-import { parseConfig } from '../../../../shared/config/load-config';
-import { GerritClient } from '../../../../shared/gerrit/gerrit-client';
-import { GerritGroupMembership } from '../../../../shared/gerrit/group-membership';
-import type { HttpResponse } from '../../../../shared/http/responses';
-import { logger } from '../../../../shared/logging/logger';
-import type { GatewayEvent } from '../../../../shared/middleware/request-state';
-import { SecretCache } from '../../../../shared/secrets/secret-cache';
-import { standInInspector } from '../../../helpers/gerrit-stand-in';
-import { testStack, token } from '../../../helpers/stack';
+import configDocument from '../../../config/crossgate.json' with { type: 'json' };
+import { createGerritHandler } from '../../../shared/gerrit/handler';
+import { startGerritStandIn, type GerritStandIn } from '../../../local/gerrit/server';
+import { secretsManagerClient } from '../../../local/seed/moto-clients';
+import { seedGerritSecret } from '../../../local/seed/gerrit-secret';
+import { TokenVerifier } from '../../../shared/auth/token-verifier';
+import { parseGatewayConfig } from '../../../shared/modules/gateway-config';
+import { GerritClient } from '../../../shared/gerrit/gerrit-client';
+import { GerritGroupMembership } from '../../../shared/gerrit/group-membership';
+import type { HttpResponse } from '../../../shared/http/responses';
+import { logger } from '../../../shared/logging/logger';
+import type { GatewayEvent } from '../../../shared/middleware/request-state';
+import { SecretCache } from '../../../shared/secrets/secret-cache';
+import { withSection } from '../../helpers/config';
+import { standInInspector } from '../../helpers/gerrit-stand-in';
+import { testStack, token } from '../../helpers/stack';
 
 let standIn: GerritStandIn;
 let inspector: ReturnType<typeof standInInspector>;
@@ -86,7 +87,7 @@ beforeAll(async () => {
     policy: { authenticated: true },
     gerritGroups: ['Release Managers'],
   };
-  const config = parseConfig(document, {
+  const config = parseGatewayConfig(document, {
     CROSSGATE_COGNITO_USER_POOL_ID: stack.cognito.userPoolId,
     CROSSGATE_COGNITO_CLIENT_ID: stack.cognito.clientId,
     CROSSGATE_COGNITO_JWKS_URI: stack.cognito.jwksUri,
@@ -105,9 +106,11 @@ beforeAll(async () => {
   });
   membership = new GerritGroupMembership({ client, ttlSeconds: 60, now: () => clock });
   handler = createGerritHandler({
-    config,
-    verifier: TokenVerifier.create(config),
-    logger,
+    dependencies: {
+      config: withSection(config, 'gerrit'),
+      verifier: TokenVerifier.create(config),
+      logger,
+    },
     gerrit: { client, membership },
   });
 });

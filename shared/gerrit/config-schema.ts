@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { requirementSchema } from '../policy/requirement';
 
-const gerritRouteSchema = z.strictObject({
+export const gerritRouteSchema = z.strictObject({
   policy: requirementSchema,
   /**
    * Gerrit groups (name or UUID) the caller must also belong to, checked through Gerrit's
@@ -70,5 +70,6 @@ export const gerritSchema = z.strictObject({
 
 export type GerritConfig = z.infer<typeof gerritSchema>;
 export type GerritRouteName = keyof GerritConfig['routes'];
+export type GerritRouteConfig = z.infer<typeof gerritRouteSchema>;
 export type GerritLabelConfig = z.infer<typeof gerritLabelSchema>;
 export type GerritAccountConfig = z.infer<typeof gerritAccountSchema>;
