@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Principal } from '../auth/principal';
 import type { CloudRunConfig, CloudRunServiceConfig } from './config-schema';
@@ -6,11 +5,12 @@ import { CORRELATION_HEADER } from '../correlation/correlation-id';
 import { GatewayError, GatewayTimeoutError, UpstreamError } from '../errors';
 import type { GcpCredentials } from '../gcp/gcp-credentials';
 import type { OutboundCall } from '../http/outbound-call';
+import { retrying, type RetryPolicy } from '../http/retry';
 import type { HttpResponse } from '../http/responses';
 import { allowedRequestHeaders, allowedResponseHeaders, identityHeaders } from './forward-headers';
 import { proxyPathOf, upstreamPath, upstreamUrl } from './proxy-path';
 import { encodeBody, readLimitedBody } from './response-body';
-import { backoffDelay, isIdempotent, isRetryableStatus } from './retry-policy';
+import { isIdempotent, isRetryableStatus } from './retry-policy';
 
 export interface CloudRunForwarderOptions {
   config: CloudRunConfig;
@@ -19,7 +19,8 @@ export interface CloudRunForwarderOptions {
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
-  sleep?: (ms: number) => Promise<unknown>;
+  /** Waits between attempts; rejects when the signal aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<unknown>;
   logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
@@ -66,13 +67,13 @@ export class CloudRunForwarder {
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly sleep: (ms: number) => Promise<unknown>;
+  private readonly sleep: ((ms: number, signal: AbortSignal) => Promise<unknown>) | undefined;
 
   constructor(private readonly options: CloudRunForwarderOptions) {
     this.fetch = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? ((ms) => sleep(ms));
+    this.sleep = options.sleep;
   }
 
   async forward(request: ForwardRequest): Promise<ForwardResult> {
@@ -99,64 +100,84 @@ export class CloudRunForwarder {
     const maxRetries = isIdempotent(request.method)
       ? (service.maxRetries ?? this.options.config.maxRetries)
       : 0;
+    const policy: RetryPolicy = {
+      maxAttempts: maxRetries + 1,
+      baseDelayMs: this.options.config.baseBackoffMs,
+      maxDelayMs: this.options.config.maxBackoffMs,
+      jitter: 'full',
+      minAttemptMs: MIN_ATTEMPT_MS,
+    };
+    const body =
+      request.body && request.method !== 'GET' && request.method !== 'HEAD'
+        ? new Uint8Array(request.body)
+        : undefined;
 
-    for (let attempt = 1; ; attempt += 1) {
-      if (call.deadline - this.now() <= 0) throw timeout(name);
-      const signal = call.signal;
-      let response: Response;
-      try {
-        response = await this.fetch(url, {
-          method: request.method,
-          headers,
-          body:
-            request.body && request.method !== 'GET' && request.method !== 'HEAD'
-              ? new Uint8Array(request.body)
-              : undefined,
-          redirect: 'manual',
-          signal,
-        });
-      } catch (error) {
-        if (signal.aborted) throw timeout(name, error);
-        if (attempt <= maxRetries && (await this.backoff(attempt, call.deadline))) continue;
-        throw new UpstreamError(`service ${name} could not be reached`, undefined, error);
-      }
-      if (isRetryableStatus(response.status) && attempt <= maxRetries) {
-        // A 5xx body is never passed on, so it can be dropped before deciding.
-        await this.discard(response);
-        if (await this.backoff(attempt, call.deadline)) {
-          this.options.logger?.info('retrying Cloud Run call', {
-            service: name,
-            upstreamStatus: response.status,
-            attempt,
+    let attempts = 0;
+    return retrying<ForwardResult>(
+      policy,
+      call,
+      async (attempt) => {
+        attempts = attempt;
+        if (call.deadline - this.now() <= 0) throw timeout(name);
+        let response: Response;
+        try {
+          response = await this.fetch(url, {
+            method: request.method,
+            headers,
+            body,
+            redirect: 'manual',
+            signal: call.signal,
           });
-          continue;
+        } catch (error) {
+          if (call.signal.aborted) throw timeout(name, error);
+          return {
+            giveUp: () => {
+              throw new UpstreamError(`service ${name} could not be reached`, undefined, error);
+            },
+          };
         }
-      }
-      try {
+        const mapped = () => this.mapped(request, service, audience, response, attempts);
+        if (!isRetryableStatus(response.status)) return { value: await mapped() };
         return {
-          response: await this.mapResponse(request, service, audience, response),
-          upstreamStatus: response.status,
-          attempts: attempt,
+          giveUp: mapped,
+          onRetry: () => {
+            // A 5xx body is never passed on, so it can be dropped before the retry.
+            void this.discard(response);
+            this.options.logger?.info('retrying Cloud Run call', {
+              service: name,
+              upstreamStatus: response.status,
+              attempt,
+            });
+          },
         };
-      } catch (error) {
-        if (error instanceof GatewayError) throw error;
-        if (signal.aborted) throw timeout(name, error);
-        throw new UpstreamError(`service ${name} broke off its response`, response.status, error);
-      }
-    }
+      },
+      { now: this.now, random: this.random, sleep: this.sleep },
+    );
   }
 
-  /** Waits before retry `attempt`; false when the wait would not leave time for another try. */
-  private async backoff(attempt: number, deadline: number): Promise<boolean> {
-    const delay = backoffDelay(
-      attempt - 1,
-      this.options.config.baseBackoffMs,
-      this.options.config.maxBackoffMs,
-      this.random,
-    );
-    if (this.now() + delay + MIN_ATTEMPT_MS >= deadline) return false;
-    await this.sleep(delay);
-    return true;
+  /** The caller's answer from the service's response, or the error that stands for it. */
+  private async mapped(
+    request: ForwardRequest,
+    service: CloudRunServiceConfig,
+    audience: string,
+    response: Response,
+    attempts: number,
+  ): Promise<ForwardResult> {
+    try {
+      return {
+        response: await this.mapResponse(request, service, audience, response),
+        upstreamStatus: response.status,
+        attempts,
+      };
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      if (request.call.signal.aborted) throw timeout(request.service.name, error);
+      throw new UpstreamError(
+        `service ${request.service.name} broke off its response`,
+        response.status,
+        error,
+      );
+    }
   }
 
   private async discard(response: Response): Promise<void> {

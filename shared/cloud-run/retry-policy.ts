@@ -13,18 +13,3 @@ export function isIdempotent(method: HttpMethod | string): boolean {
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUS.has(status);
 }
-
-/**
- * Full-jitter exponential backoff (AWS Architecture Blog, "Exponential Backoff and Jitter"):
- * a random delay in [0, min(max, base * 2^retry)], so retries of many callers spread out.
- *
- * @param retry 0 for the first retry
- */
-export function backoffDelay(
-  retry: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** retry));
-}

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayTimeoutError, UpstreamError } from '../errors';
 import type { OutboundCall } from '../http/outbound-call';
+import { retrying, type RetryPolicy } from '../http/retry';
 import type { SecretCache } from '../secrets/secret-cache';
 import { basicAuthorization, parseGerritCredentials } from './gerrit-credentials';
 import { gerritError, parseRetryAfter } from './gerrit-errors';
@@ -28,7 +29,8 @@ export interface GerritClientOptions {
   retryBaseDelayMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
-  sleep?: (ms: number) => Promise<unknown>;
+  /** Waits between 429 retries; rejects when the signal aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<unknown>;
 }
 
 /** One call made for a caller: the request's outbound call, as the caller's Gerrit account. */
@@ -42,8 +44,11 @@ const defaults = {
   retryBaseDelayMs: 200,
   fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
   now: Date.now,
-  sleep: (ms: number) => sleep(ms),
+  sleep: (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }),
 };
+
+/** Upper bound of one wait between 429 retries, Retry-After included. */
+const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Gerrit's REST API as crossgate's service account, acting for a caller through
@@ -126,59 +131,74 @@ export class GerritClient {
     extra: { query?: URLSearchParams; body?: unknown } = {},
   ): Promise<unknown> {
     if (!call.runAs) throw new UpstreamError('refusing to call Gerrit without a caller account');
-    const { secrets, credentialsSecretId, maxAttempts, now } = this.options;
+    const { now } = this.options;
     const queryString = extra.query?.toString();
     const url = `${this.apiBase}${path}${queryString ? `?${queryString}` : ''}`;
     const payload = extra.body === undefined ? undefined : JSON.stringify(extra.body);
-    let reauthenticated = false;
-    let attempt = 0;
+    const policy: RetryPolicy = {
+      maxAttempts: method === 'GET' ? this.options.maxAttempts : 1,
+      baseDelayMs: this.options.retryBaseDelayMs,
+      maxDelayMs: MAX_BACKOFF_MS,
+      jitter: 'none',
+      minAttemptMs: 1,
+    };
+    return retrying(
+      policy,
+      call,
+      async () => {
+        const response = await this.sendAuthenticated(url, method, call, payload);
+        const answer = () => this.answer(response, call);
+        if (response.status !== 429) return { value: answer() };
+        return { giveUp: answer, retryAfterMs: (response.retryAfterSeconds ?? 0) * 1000 };
+      },
+      { now, sleep: this.options.sleep },
+    );
+  }
 
-    // Bounded: each pass either returns, throws, spends one 429 attempt or the single re-auth.
-    for (let pass = 0; pass < maxAttempts + 1; pass += 1) {
+  /**
+   * Sends with the service account's credentials. A 401 means our own credentials were
+   * refused, most likely because the password was rotated under us: the cached secret is
+   * dropped and the call made once more with a fresh read.
+   */
+  private async sendAuthenticated(
+    url: string,
+    method: 'GET' | 'POST',
+    call: GerritCall,
+    payload: string | undefined,
+  ): ReturnType<GerritClient['send']> {
+    const { secrets, credentialsSecretId } = this.options;
+    for (let pass = 1; ; pass += 1) {
       const credentials = await secrets.getJson(credentialsSecretId, parseGerritCredentials);
       const response = await this.send(url, method, call, {
         authorization: basicAuthorization(credentials),
         payload,
       });
-
-      if (response.status === 401) {
-        // Our own credentials were refused: most likely the password was rotated under us.
-        if (!reauthenticated) {
-          reauthenticated = true;
-          secrets.invalidate(credentialsSecretId);
-          continue;
-        }
+      if (response.status !== 401) return response;
+      if (pass > 1) {
         throw new UpstreamError("Gerrit rejected crossgate's service account credentials", 401);
       }
-      attempt += 1;
-      if (response.status === 429 && method === 'GET' && attempt < maxAttempts) {
-        const delay = Math.max(
-          (response.retryAfterSeconds ?? 0) * 1000,
-          this.options.retryBaseDelayMs * 2 ** (attempt - 1),
-        );
-        if (now() + delay < call.deadline) {
-          await this.options.sleep(delay);
-          continue;
-        }
-      }
-      if (response.status < 200 || response.status >= 300) {
-        throw gerritError({ ...response, runAs: call.runAs });
-      }
-      if (response.status === 204 || response.body === '') return undefined;
-      try {
-        return parseGerritJson(response.body);
-      } catch (error) {
-        if (error instanceof GerritJsonError) {
-          throw new UpstreamError(
-            `Gerrit's answer was not Gerrit JSON: ${error.message}`,
-            response.status,
-            error,
-          );
-        }
-        throw error;
-      }
+      secrets.invalidate(credentialsSecretId);
     }
-    throw new GatewayTimeoutError('Gerrit kept refusing the request until the deadline');
+  }
+
+  /** Gerrit's answer as JSON, or the gateway error its status stands for. */
+  private answer(response: { status: number; body: string }, call: GerritCall): unknown {
+    if (response.status < 200 || response.status >= 300) {
+      throw gerritError({ ...response, runAs: call.runAs });
+    }
+    if (response.status === 204 || response.body === '') return undefined;
+    try {
+      return parseGerritJson(response.body);
+    } catch (error) {
+      if (error instanceof GerritJsonError) {
+        throw new UpstreamError(
+          `Gerrit's answer was not Gerrit JSON: ${error.message}`,
+          response.status,
+          error,
+        );
+      }
+      throw error;
+    }
   }
 
   private async send(

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../../../shared/middleware/request-state';
-import { requestDeadline } from '../../../../shared/deadline';
+import { outboundCall, withTimeout } from '../../../../shared/http/outbound-call';
 import { requestBody } from '../../../../shared/http/request-body';
 import { encodeBody, readLimitedBody } from '../../../../shared/cloud-run/response-body';
-import { backoffDelay, isIdempotent } from '../../../../shared/cloud-run/retry-policy';
+import { isIdempotent } from '../../../../shared/cloud-run/retry-policy';
+import { backoffDelay } from '../../../../shared/http/retry';
 import { PayloadTooLargeError, UpstreamError } from '../../../../shared/errors';
 
 const event = (body: string | undefined, isBase64Encoded: boolean) =>
@@ -66,35 +67,41 @@ describe('retry policy and deadline', () => {
   });
 
   it('happy flow: backoff is full jitter, capped', () => {
-    expect(backoffDelay(0, 100, 1000, () => 0.999)).toBe(99);
-    expect(backoffDelay(5, 100, 1000, () => 0.5)).toBe(500);
-    expect(backoffDelay(3, 100, 1000, () => 0)).toBe(0);
+    const policy = { baseDelayMs: 100, maxDelayMs: 1000, jitter: 'full' } as const;
+    expect(backoffDelay(policy, 0, () => 0.999)).toBe(99);
+    expect(backoffDelay(policy, 5, () => 0.5)).toBe(500);
+    expect(backoffDelay(policy, 3, () => 0)).toBe(0);
+    expect(backoffDelay({ ...policy, jitter: 'none' }, 2)).toBe(400);
   });
 
   it('happy flow: the deadline is the lesser of the service timeout and Lambda time minus margin', () => {
-    expect(
-      requestDeadline({
-        now: 1000,
-        timeoutMs: 4000,
-        lambdaRemainingMs: 29_000,
-        marginMs: 1000,
-      }),
-    ).toBe(5000);
-    expect(
-      requestDeadline({
-        now: 1000,
-        timeoutMs: 10_000,
-        lambdaRemainingMs: 3000,
-        marginMs: 1000,
-      }),
-    ).toBe(3000);
-    expect(
-      requestDeadline({
-        now: 1000,
-        timeoutMs: 10_000,
-        lambdaRemainingMs: 500,
-        marginMs: 1000,
-      }),
-    ).toBe(1000);
+    const correlation = {
+      correlationId: 'c',
+      source: 'generated' as const,
+      trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentId: '0'.repeat(16), flags: '01' },
+    };
+    const deadline = (remainingTimeMs: number, timeoutMs: number) =>
+      withTimeout(
+        outboundCall({ correlation, remainingTimeMs, marginMs: 1000, now: 1000 }),
+        timeoutMs,
+        1000,
+      ).deadline;
+    expect(deadline(29_000, 4000)).toBe(5000);
+    expect(deadline(3000, 10_000)).toBe(3000);
+    expect(deadline(500, 10_000)).toBe(1000);
+  });
+
+  it('happy flow: the narrowed call aborts at its own deadline, and the request call stays open', async () => {
+    const correlation = {
+      correlationId: 'c',
+      source: 'generated' as const,
+      trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentId: '0'.repeat(16), flags: '01' },
+    };
+    const request = outboundCall({ correlation, remainingTimeMs: 60_000 });
+    const narrowed = withTimeout(request, 20);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(narrowed.signal.aborted).toBe(true);
+    expect(request.signal.aborted).toBe(false);
+    expect(narrowed.traceparent).toBe(request.traceparent);
   });
 });
