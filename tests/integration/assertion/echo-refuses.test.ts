@@ -1,5 +1,4 @@
 import { importPKCS8, SignJWT } from 'jose';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoService, type EchoService } from '../../../local/echo/echo-service';
 import {
@@ -7,12 +6,13 @@ import {
   startGoogleStandIn,
   type GoogleStandIn,
 } from '../../../local/google/google-stand-in';
-import { assertPortFree, LOCAL_HOST } from '../../../local/ports';
+import { LOCAL_HOST } from '../../../local/ports';
 import type { Principal } from '../../../shared/auth/principal';
 import { AssertionSigner } from '../../../shared/assertion/assertion-signer';
 import { callerIdentityHeaders } from '../../../shared/assertion/identity-headers';
 import { addNextKey, initKeySet, promoteNextKey } from '../../../shared/assertion/key-rotation';
 import { parseAssertionKeySet, type AssertionKeySet } from '../../../shared/assertion/key-set';
+import { freeLoopbackPort } from './free-port';
 import { startJwksServer, type JwksServer } from './jwks-server';
 
 const SERVICE_ACCOUNT = 'crossgate-gateway@crossgate-local.iam.gserviceaccount.com';
@@ -45,16 +45,6 @@ let keySet: AssertionKeySet;
 let idToken: string;
 let signer: AssertionSigner;
 const OTHER_SERVICE = 'https://other-abc123-uc.a.run.app';
-
-/** A loopback port nothing listens on now: echo must know its URL (its audience) before it starts. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen({ host: LOCAL_HOST, port: 0 }, resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** A real Google ID token for `audience` from the stand-in (service-account key, jwt-bearer grant). */
 async function googleIdToken(audience: string): Promise<string> {
@@ -103,8 +93,7 @@ beforeAll(async () => {
   });
   keySet = parseAssertionKeySet(await initKeySet());
   jwks = await startJwksServer(() => keySet);
-  const port = await freePort();
-  await assertPortFree('echo', port);
+  const port = await freeLoopbackPort('echo');
   const echoUrl = `http://${LOCAL_HOST}:${port}`;
   echo = await startEchoService({
     host: LOCAL_HOST,
