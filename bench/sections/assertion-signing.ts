@@ -1,8 +1,8 @@
-import type { Principal } from '../../shared/auth/principal';
 import { AssertionSigner } from '../../shared/assertion/assertion-signer';
 import { initKeySet } from '../../shared/assertion/key-rotation';
 import { parseAssertionKeySet } from '../../shared/assertion/key-set';
 import { median, percentile, round, timeEach } from '../stats';
+import { bobPrincipal as principal } from '../../tests/helpers/seed-principals';
 
 export interface AssertionSigningResult {
   iterations: number;
@@ -14,17 +14,6 @@ export interface AssertionSigningResult {
   signMedianUs: number;
   signP99Us: number;
 }
-
-const principal: Principal = {
-  subject: '7f3a-uuid',
-  username: 'bob',
-  email: 'bob@example.com',
-  groups: ['developers'],
-  scopes: [],
-  issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc',
-  issuerName: 'cognito',
-  kind: 'person',
-};
 
 /**
  * The caller assertion in process: what a warm request of a returning caller costs (a cache

@@ -14,29 +14,9 @@ import { addNextKey, initKeySet, promoteNextKey } from '../../../shared/assertio
 import { parseAssertionKeySet, type AssertionKeySet } from '../../../shared/assertion/key-set';
 import { freeLoopbackPort } from './free-port';
 import { startJwksServer, type JwksServer } from './jwks-server';
+import { bobPrincipal as bob, ciBotPrincipal as ciBot } from '../../helpers/seed-principals';
 
 const SERVICE_ACCOUNT = 'crossgate-gateway@crossgate-local.iam.gserviceaccount.com';
-
-const bob: Principal = {
-  subject: '7f3a-uuid',
-  username: 'bob',
-  email: 'bob@example.com',
-  groups: ['developers'],
-  scopes: [],
-  issuer: 'http://127.0.0.1:4566/us-east-1_abc',
-  issuerName: 'cognito',
-  kind: 'person',
-};
-
-const ciBot: Principal = {
-  subject: 'ci-bot',
-  groups: [],
-  scopes: ['run:echo', 'gerrit:read'],
-  issuer: 'http://127.0.0.1:4410',
-  issuerName: 'local-oidc',
-  clientId: 'ci-bot',
-  kind: 'machine',
-};
 
 let google: GoogleStandIn;
 let jwks: JwksServer;

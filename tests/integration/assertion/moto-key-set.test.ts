@@ -6,25 +6,16 @@ import { ASSERTION_KEYS_SECRET_ID, seedAssertionKeys } from '../../../local/seed
 import { resolvePorts } from '../../../local/ports';
 import { motoService } from '../../../local/services/moto';
 import type { StackState, StartedService } from '../../../local/services/types';
-import type { Principal } from '../../../shared/auth/principal';
 import { AssertionSigner } from '../../../shared/assertion/assertion-signer';
 import { publicJwks } from '../../../shared/assertion/jwks';
 import { addNextKey, promoteNextKey } from '../../../shared/assertion/key-rotation';
 import { assertionKeySetParser } from '../../../shared/assertion/key-set';
 import { SecretCache } from '../../../shared/secrets/secret-cache';
 import { freeLoopbackPort } from './free-port';
+import { bobPrincipal as bob } from '../../helpers/seed-principals';
 
 const ECHO = 'https://echo-abc123-uc.a.run.app';
 const ISSUER_URL = 'https://gateway.example.com';
-const bob: Principal = {
-  subject: '7f3a-uuid',
-  username: 'bob',
-  groups: ['developers'],
-  scopes: [],
-  issuer: 'http://127.0.0.1:4566/us-east-1_abc',
-  issuerName: 'cognito',
-  kind: 'person',
-};
 
 let moto: StartedService;
 const state = {} as StackState;

@@ -1,28 +1,17 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../shared/auth/principal';
 import { AssertionSigner } from '../../../shared/assertion/assertion-signer';
 import { addNextKey, initKeySet, promoteNextKey } from '../../../shared/assertion/key-rotation';
 import { parseAssertionKeySet, type AssertionKeySet } from '../../../shared/assertion/key-set';
 import { startJwksServer, type JwksServer } from './jwks-server';
+import { bobPrincipal as bob } from '../../helpers/seed-principals';
 
 /** Debian's python3 with python3-jwt (PyJWT 2.6), not the pyenv one first on PATH. */
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./verify_assertion.py', import.meta.url));
 const ECHO = 'https://echo-abc123-uc.a.run.app';
 const OTHER = 'https://other-abc123-uc.a.run.app';
-
-const bob: Principal = {
-  subject: '7f3a-uuid',
-  username: 'bob',
-  email: 'bob@example.com',
-  groups: ['developers'],
-  scopes: [],
-  issuer: 'http://127.0.0.1:4566/us-east-1_abc',
-  issuerName: 'cognito',
-  kind: 'person',
-};
 
 let keySet: AssertionKeySet;
 let jwks: JwksServer;

@@ -1,7 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../../shared/auth/principal';
 import { AssertionSigner } from '../../../../shared/assertion/assertion-signer';
 import { addNextKey, initKeySet, promoteNextKey } from '../../../../shared/assertion/key-rotation';
 import {
@@ -9,32 +8,12 @@ import {
   type AssertionKeySet,
   type AssertionKeySetDocument,
 } from '../../../../shared/assertion/key-set';
+import { bobPrincipal as bob, ciBotPrincipal as ciBot } from '../../../helpers/seed-principals';
 
 const ISSUER_URL = 'https://gateway.example.com';
 const ECHO = 'https://echo-abc123-uc.a.run.app';
 const OTHER = 'https://other-abc123-uc.a.run.app';
 const START = Date.parse('2026-12-02T10:00:00Z');
-
-const bob: Principal = {
-  subject: '7f3a-uuid',
-  username: 'bob',
-  email: 'bob@example.com',
-  groups: ['developers'],
-  scopes: [],
-  issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc',
-  issuerName: 'cognito',
-  kind: 'person',
-};
-
-const ciBot: Principal = {
-  subject: 'ci-bot',
-  groups: [],
-  scopes: ['run:echo', 'gerrit:read'],
-  issuer: 'http://127.0.0.1:4410',
-  issuerName: 'local-oidc',
-  clientId: 'ci-bot',
-  kind: 'machine',
-};
 
 let clock: number;
 let document: AssertionKeySetDocument;

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../../shared/auth/principal';
 import { callerIdentityHeaders } from '../../../../shared/assertion/identity-headers';
+import { bobPrincipal } from '../../../helpers/seed-principals';
 
 const bob: Principal = {
-  subject: '7f3a-uuid',
-  username: 'bob',
-  email: 'bob@example.com',
+  ...bobPrincipal,
   groups: ['developers', 'release managers'],
   scopes: ['run:echo'],
-  issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc',
-  issuerName: 'cognito',
-  kind: 'person',
 };
 
 describe('callerIdentityHeaders', () => {
