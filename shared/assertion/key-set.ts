@@ -83,6 +83,12 @@ export function publicPart(jwk: PublicEcJwk): PublicEcJwk {
 }
 
 /**
+ * One parser per secret id for the container's life: SecretCache keeps parsed values per
+ * parser function, so a new closure per request would import the keys again every time.
+ */
+const parsers = new Map<string, (raw: unknown) => AssertionKeySet>();
+
+/**
  * Parser for SecretCache.getJson. A malformed key set is a ConfigurationError naming the bad
  * keys (`current.jwk.crv`, `next.jwk.d`), never a value: `d` is the private key.
  *
@@ -90,7 +96,12 @@ export function publicPart(jwk: PublicEcJwk): PublicEcJwk {
  *   const keySet = await secrets.getJson(secretId, assertionKeySetParser(secretId));
  */
 export function assertionKeySetParser(secretId: string): (raw: unknown) => AssertionKeySet {
-  return (raw) => parseAssertionKeySet(raw, `secret ${secretId}`);
+  let parser = parsers.get(secretId);
+  if (!parser) {
+    parser = (raw) => parseAssertionKeySet(raw, `secret ${secretId}`);
+    parsers.set(secretId, parser);
+  }
+  return parser;
 }
 
 export function parseAssertionKeySet(

@@ -119,3 +119,10 @@ describe('parseAssertionKeySet', () => {
     expect(error.message).toContain('current.jwk.d is not a valid P-256 private key');
   });
 });
+
+describe('assertionKeySetParser', () => {
+  it('happy flow: one parser per secret id, so SecretCache parses each version once', () => {
+    expect(assertionKeySetParser('a')).toBe(assertionKeySetParser('a'));
+    expect(assertionKeySetParser('a')).not.toBe(assertionKeySetParser('b'));
+  });
+});
