@@ -27,8 +27,9 @@ export interface PublicJwks {
  * each key is rebuilt from its public members.
  *
  * @example
+ *   // GET /.well-known/jwks.json, no auth (shared/http/responses.ts):
  *   const keySet = await secrets.getJson(secretId, assertionKeySetParser(secretId));
- *   return { statusCode: 200, headers: jwksResponseHeaders(), body: JSON.stringify(publicJwks(keySet)) };
+ *   return jsonResponse(200, publicJwks(keySet), jwksResponseHeaders());
  */
 export function publicJwks(keySet: AssertionKeySet, options: PublicJwksOptions = {}): PublicJwks {
   const { retiredPublishSeconds, now } = { ...defaults, ...options };
