@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOn } from '../listen';
 import { OAuth2Client } from 'google-auth-library';
+import { assertionChecker, type AssertionCheckOptions } from './assertion-check';
 
 /**
  * A sample Cloud Run service on loopback. Like Cloud Run with IAM, it refuses requests
@@ -17,6 +18,11 @@ import { OAuth2Client } from 'google-auth-library';
  *   /mirror                  the request body back, with its content type
  *   /headers                 200 with extra headers (set-cookie, x-internal-*) to be dropped
  * `GET /__admin/flaky/{key}` (no token) tells how often a flaky key was called.
+ *
+ * With `assertion` set it also requires crossgate's signed caller assertion
+ * (`x-crossgate-assertion`), verified against the gateway's JWKS, and answers 401 JSON
+ * `{error: "invalid_assertion", reason}` without one; the verified claims come back under
+ * `assertion`. The Google ID token is checked first, as Cloud Run IAM does before the code runs.
  */
 
 /** Headers the service reports back (never the Authorization value). */
@@ -30,6 +36,11 @@ export interface EchoServiceOptions {
   audiences: string[];
   /** The Google stand-in's PEM keys (`/oauth2/v1/certs`). */
   certsUrl: string;
+  /**
+   * Where the gateway publishes its assertion keys and which issuer it signs as. When set,
+   * every request must carry a valid assertion for one of `audiences`.
+   */
+  assertion?: Omit<AssertionCheckOptions, 'audiences'>;
 }
 
 export interface EchoService {
@@ -42,6 +53,9 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
     endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl },
   });
   const flaky = new Map<string, number>();
+  const checkAssertion = options.assertion
+    ? assertionChecker({ ...options.assertion, audiences: options.audiences })
+    : undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://echo.invalid');
@@ -56,6 +70,14 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
       claims = { ...ticket.getPayload() };
     } catch {
       return html(response, 401, 'Your client does not have permission (invalid token).');
+    }
+    let assertion: Record<string, unknown> | undefined;
+    if (checkAssertion) {
+      const header = request.headers['x-crossgate-assertion'];
+      const result = await checkAssertion(typeof header === 'string' ? header : undefined);
+      if (!result.ok)
+        return json(response, 401, { error: 'invalid_assertion', reason: result.reason });
+      assertion = { kid: result.kid, claims: result.claims };
     }
 
     const body = await readBody(request);
@@ -95,8 +117,11 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
       });
       return response.end(body);
     }
+    // The assertion is a credential for this service: reported by its verified claims only.
     const reported = Object.fromEntries(
-      Object.entries(request.headers).filter(([name]) => REPORTED_HEADERS.test(name)),
+      Object.entries(request.headers).filter(
+        ([name]) => REPORTED_HEADERS.test(name) && name !== 'x-crossgate-assertion',
+      ),
     );
     const extra: Record<string, string> =
       path === '/headers'
@@ -121,6 +146,7 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
           sub: claims.sub,
           exp: claims.exp,
         },
+        ...(assertion ? { assertion } : {}),
       },
       extra,
     );

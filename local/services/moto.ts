@@ -30,10 +30,22 @@ export const motoService: LocalService = {
       },
     );
     await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
+    // Imported here, not at the top: the seed's moto clients import MOTO_CREDENTIALS from this
+    // module, and a static import would read it before this module has defined it.
+    const { ASSERTION_KEYS_SECRET_ID, seedAssertionKeys } = await import('../seed/assertion-keys');
+    try {
+      // The caller-assertion signing keys: a new set per stack (docs/cloud-run.md).
+      await seedAssertionKeys(endpoint, MOTO_REGION);
+    } catch (error) {
+      await child.stop();
+      throw error;
+    }
     state.moto = { endpoint, region: MOTO_REGION };
+    state.assertion = { keysSecretId: ASSERTION_KEYS_SECRET_ID };
     Object.assign(lambdaEnv, MOTO_CREDENTIALS, {
       AWS_REGION: MOTO_REGION,
       CROSSGATE_AWS_ENDPOINT: endpoint,
+      CROSSGATE_ASSERTION_KEYS_SECRET_ID: ASSERTION_KEYS_SECRET_ID,
     });
     return {
       summary: [`moto (Secrets Manager, Cognito)   ${endpoint}  pid ${child.pid}`],
