@@ -10,6 +10,7 @@ export const defaultPorts = {
   oidc: 4410,
   google: 4420,
   echo: 4430,
+  ledger: 4431,
   gerrit: 4440,
   spanner: 9010,
 } as const;

@@ -17,7 +17,9 @@ import { assertionChecker, type AssertionCheckOptions } from './assertion-check'
  *   /bytes/{n}               n bytes of application/octet-stream
  *   /mirror                  the request body back, with its content type
  *   /headers                 200 with extra headers (set-cookie, x-internal-*) to be dropped
- * `GET /__admin/flaky/{key}` (no token) tells how often a flaky key was called.
+ * `GET /__admin/flaky/{key}` (no token) tells how often a flaky key was called, and
+ * `GET /__admin/last-credentials` the raw ID token and assertion of the last request that
+ * passed both checks (loopback only: tests replay them to prove another service refuses).
  *
  * With `assertion` set it also requires crossgate's signed caller assertion
  * (`x-crossgate-assertion`), verified against the gateway's JWKS, and answers 401 JSON
@@ -53,6 +55,7 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
     endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl },
   });
   const flaky = new Map<string, number>();
+  let lastCredentials: { idToken: string; assertion?: string } | undefined;
   const checkAssertion = options.assertion
     ? assertionChecker({ ...options.assertion, audiences: options.audiences })
     : undefined;
@@ -61,6 +64,9 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
     const url = new URL(request.url ?? '/', 'http://echo.invalid');
     const adminFlaky = /^\/__admin\/flaky\/([\w-]+)$/.exec(url.pathname);
     if (adminFlaky?.[1]) return json(response, 200, { calls: flaky.get(adminFlaky[1]) ?? 0 });
+    if (url.pathname === '/__admin/last-credentials') {
+      return json(response, lastCredentials ? 200 : 404, lastCredentials ?? {});
+    }
 
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token) return html(response, 401, 'Your client does not have permission (no token).');
@@ -79,6 +85,11 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
         return json(response, 401, { error: 'invalid_assertion', reason: result.reason });
       assertion = { kid: result.kid, claims: result.claims };
     }
+    const rawAssertion = request.headers['x-crossgate-assertion'];
+    lastCredentials = {
+      idToken: token,
+      ...(typeof rawAssertion === 'string' ? { assertion: rawAssertion } : {}),
+    };
 
     const body = await readBody(request);
     const path = url.pathname;

@@ -1,4 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { ASSERTION_HEADER } from '../assertion/assertion-header';
+import type { AssertionSigner } from '../assertion/assertion-signer';
 import type { Principal } from '../auth/principal';
 import type { CloudRunConfig, CloudRunServiceConfig } from './config-schema';
 import { CORRELATION_HEADER } from '../correlation/correlation-id';
@@ -16,6 +18,8 @@ export interface CloudRunForwarderOptions {
   config: CloudRunConfig;
   /** Mints and caches the ID tokens for each service's audience. */
   credentials: Pick<GcpCredentials, 'idToken' | 'forgetIdToken'>;
+  /** Signs (and reuses) the caller assertion each service can verify. */
+  assertions: Pick<AssertionSigner, 'assertionFor'>;
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
@@ -56,7 +60,8 @@ const MIN_ATTEMPT_MS = 50;
 
 /**
  * Forwards a caller's request to a Cloud Run service named in config, with a Google ID token
- * for the service, the caller's identity in x-crossgate-* headers, the correlation id and
+ * for the service, the caller's identity in x-crossgate-* headers and as a signed assertion
+ * (x-crossgate-assertion, audience the service's URL), the correlation id and
  * trace, bounded by a deadline; retries idempotent methods on connection errors and
  * 502/503/504 with jittered backoff; maps the answer back binary-safe.
  *
@@ -82,9 +87,10 @@ export class CloudRunForwarder {
     const path = upstreamPath(proxyPathOf(request.rawPath, name));
     const url = upstreamUrl(service.url, path, request.rawQueryString);
     const audience = service.audience ?? service.url;
-    const idToken = await this.options.credentials.idToken(audience, {
-      deadline: call.deadline,
-    });
+    const [idToken, assertion] = await Promise.all([
+      this.options.credentials.idToken(audience, { deadline: call.deadline }),
+      this.options.assertions.assertionFor(request.principal, audience),
+    ]);
 
     const headers = {
       ...allowedRequestHeaders(request.headers, [
@@ -92,6 +98,7 @@ export class CloudRunForwarder {
         ...service.extraRequestHeaders,
       ]),
       ...identityHeaders(request.principal),
+      [ASSERTION_HEADER]: assertion,
       [CORRELATION_HEADER]: call.correlationId,
       traceparent: call.traceparent,
       ...(call.tracestate ? { tracestate: call.tracestate } : {}),

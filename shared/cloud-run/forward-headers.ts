@@ -26,9 +26,16 @@ export function allowedRequestHeaders(
   return out;
 }
 
-/** The verified caller, for the backend (a FastAPI service reads these to know who calls). */
+/**
+ * The verified caller, for the backend (a FastAPI service reads these to know who calls).
+ * Only issuer + subject together are unique: two issuers can hand out the same `sub`. The
+ * table of headers, sources and encodings is in docs/cloud-run.md; a backend that must not
+ * trust its network verifies `x-crossgate-assertion` instead (added by the forwarder).
+ */
 export function identityHeaders(principal: Principal): Record<string, string> {
   return {
+    ...(principal.username ? { 'x-crossgate-user': headerSafe(principal.username) } : {}),
+    'x-crossgate-issuer': headerSafe(principal.issuerName),
     'x-crossgate-subject': headerSafe(principal.subject),
     ...(principal.email ? { 'x-crossgate-email': headerSafe(principal.email) } : {}),
     'x-crossgate-groups': principal.groups.map(listItem).join(','),

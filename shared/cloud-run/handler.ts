@@ -1,3 +1,5 @@
+import type { AssertionSigner } from '../assertion/assertion-signer';
+import { assertionSignerFor } from '../assertion/container-assertions';
 import { containerModuleDependencies, type GatewayDependencies } from '../container';
 import { MethodNotAllowedError, NotFoundError } from '../errors';
 import { gcpCredentialsFor } from '../gcp/container-gcp-credentials';
@@ -18,6 +20,8 @@ export interface RunHandlerOptions {
   dependencies?: GatewayDependencies<RunConfig>;
   /** ID tokens for the services; the container's GcpCredentials by default. */
   credentials?: Pick<GcpCredentials, 'idToken' | 'forgetIdToken'>;
+  /** The caller assertions; the container's signer (key set from Secrets Manager) by default. */
+  assertions?: Pick<AssertionSigner, 'assertionFor'>;
   fetch?: typeof fetch;
 }
 
@@ -48,6 +52,7 @@ export function createRunHandler(options: RunHandlerOptions = {}) {
   const forwarder = new CloudRunForwarder({
     config: cloudRun,
     credentials: options.credentials ?? gcpCredentialsFor(config, cloudRun.gcp),
+    assertions: options.assertions ?? assertionSignerFor(config),
     fetch: options.fetch,
     logger,
   });

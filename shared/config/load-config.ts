@@ -2,7 +2,7 @@ import * as z from 'zod';
 import configDocument from '../../config/crossgate.json' with { type: 'json' };
 import type { GatewayModule, ModuleConfig } from '../modules/gateway-module';
 import { interpolateEnv, MissingVariableError } from './interpolate';
-import { coreConfigShape, type CoreConfig } from './schema';
+import { coreConfigSchema, type CoreConfig } from './schema';
 
 /** Thrown at container start for a bad config file; the message names every bad key. */
 export class InvalidConfigError extends Error {
@@ -55,7 +55,7 @@ export function parseConfig(
   }
 
   const problems: string[] = [];
-  const coreResult = z.strictObject(coreConfigShape).safeParse(interpolate(core, env, ''));
+  const coreResult = coreConfigSchema.safeParse(interpolate(core, env, ''));
   if (!coreResult.success) problems.push(...coreResult.error.issues.map((i) => describeIssue(i)));
 
   const sections: Record<string, unknown> = {};

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { assertionSchema } from '../assertion/config-schema';
+import { retirementWindowSeconds } from '../assertion/jwks';
 import { requirementSchema } from '../policy/requirement';
 import { authSchema, issuerSchema, jwksSchema } from './issuers-schema';
 
@@ -12,8 +14,11 @@ export const awsSchema = z.strictObject({
 });
 
 export const secretsSchema = z.strictObject({
-  /** How long a secret value is served from the container's cache. */
-  ttlSeconds: z.number().int().positive().default(300),
+  /**
+   * How long a secret value is served from the container's cache. A number, or a string of
+   * digits from an `${env:}` placeholder (a stage parameter).
+   */
+  ttlSeconds: z.coerce.number().int().positive().default(300),
   /** How long past its TTL the last good value is served while Secrets Manager fails. */
   staleGraceSeconds: z.number().int().nonnegative().default(900),
 });
@@ -37,8 +42,31 @@ export const coreConfigShape = {
   aws: awsSchema.prefault({}),
   secrets: secretsSchema.prefault({}),
   routes: z.record(z.string().regex(/^(GET|POST|PUT|PATCH|DELETE|ANY) \/\S*$/), routePolicySchema),
+  assertion: assertionSchema,
 };
 
-export const coreConfigSchema = z.strictObject(coreConfigShape);
+/**
+ * A retired assertion key must stay published while anything it signed may still be in use:
+ * the assertion lifetime plus the time a warm container keeps the old key set (TTL and grace).
+ */
+export function checkRetirementWindow(
+  config: Pick<CoreConfig, 'assertion' | 'secrets'>,
+  ctx: z.RefinementCtx,
+): void {
+  const floor = retirementWindowSeconds({
+    lifetimeSeconds: config.assertion.lifetimeSeconds,
+    secretTtlSeconds: config.secrets.ttlSeconds,
+    secretStaleGraceSeconds: config.secrets.staleGraceSeconds,
+  });
+  if (config.assertion.retiredPublishSeconds < floor) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['assertion', 'retiredPublishSeconds'],
+      message: `must be at least ${floor} (assertion lifetime + secrets ttl + stale grace)`,
+    });
+  }
+}
 
-export type CoreConfig = z.infer<typeof coreConfigSchema>;
+export const coreConfigSchema = z.strictObject(coreConfigShape).superRefine(checkRetirementWindow);
+
+export type CoreConfig = z.infer<z.ZodObject<typeof coreConfigShape>>;

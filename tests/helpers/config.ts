@@ -14,6 +14,8 @@ export const unitTestEnv: Record<string, string> = {
   CROSSGATE_OIDC_ISSUER: 'https://issuer.example.test',
   CROSSGATE_OIDC_JWKS_URI: 'https://issuer.example.test/jwks',
   CROSSGATE_ECHO_URL: 'https://echo.example.test',
+  CROSSGATE_LEDGER_URL: 'https://ledger.example.test',
+  CROSSGATE_ISSUER_URL: 'https://gateway.example.test',
   CROSSGATE_GERRIT_URL: 'https://gerrit.example.test',
 };
 

@@ -9,7 +9,8 @@ import {
 import { LOCAL_HOST } from '../../../local/ports';
 import type { Principal } from '../../../shared/auth/principal';
 import { AssertionSigner } from '../../../shared/assertion/assertion-signer';
-import { callerIdentityHeaders } from '../../../shared/assertion/identity-headers';
+import { ASSERTION_HEADER } from '../../../shared/assertion/assertion-header';
+import { identityHeaders } from '../../../shared/cloud-run/forward-headers';
 import { addNextKey, initKeySet, promoteNextKey } from '../../../shared/assertion/key-rotation';
 import { parseAssertionKeySet, type AssertionKeySet } from '../../../shared/assertion/key-set';
 import { freeLoopbackPort } from './free-port';
@@ -94,7 +95,11 @@ afterAll(async () => {
 });
 
 function headersFor(principal: Principal, assertion: string | undefined) {
-  return { authorization: `Bearer ${idToken}`, ...callerIdentityHeaders(principal, assertion) };
+  return {
+    authorization: `Bearer ${idToken}`,
+    ...identityHeaders(principal),
+    ...(assertion ? { [ASSERTION_HEADER]: assertion } : {}),
+  };
 }
 
 describe('the echo service verifies x-crossgate-assertion against the gateway JWKS', () => {
@@ -182,7 +187,10 @@ describe('the echo service verifies x-crossgate-assertion against the gateway JW
 
   it('error flow: a valid assertion without a Google ID token is still refused (Cloud Run IAM)', async () => {
     const response = await fetch(`${echo.url}/hello`, {
-      headers: callerIdentityHeaders(bob, await signer.assertionFor(bob, echo.url)),
+      headers: {
+        ...identityHeaders(bob),
+        [ASSERTION_HEADER]: await signer.assertionFor(bob, echo.url),
+      },
     });
     expect(response.status).toBe(401);
     expect(await response.text()).toContain('no token');

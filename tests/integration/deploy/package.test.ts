@@ -39,6 +39,8 @@ const prodEnv = {
   CROSSGATE_OIDC_ISSUER: 'https://idp.example.com',
   CROSSGATE_OIDC_JWKS_URI: 'https://idp.example.com/.well-known/jwks.json',
   CROSSGATE_ECHO_URL: 'https://echo-abc123-ew.a.run.app',
+  CROSSGATE_LEDGER_URL: 'https://ledger-abc123-ew.a.run.app',
+  CROSSGATE_ISSUER_URL: 'https://gateway.example.com',
   CROSSGATE_GERRIT_URL: 'https://gerrit.example.com',
   CROSSGATE_SPANNER_PROJECT: 'example-project',
   CROSSGATE_SPANNER_INSTANCE: 'example-instance',

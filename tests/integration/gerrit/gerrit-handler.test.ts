@@ -94,6 +94,8 @@ beforeAll(async () => {
     CROSSGATE_OIDC_ISSUER: stack.oidc.issuer,
     CROSSGATE_OIDC_JWKS_URI: stack.oidc.jwksUri,
     CROSSGATE_ECHO_URL: 'http://127.0.0.1:9',
+    CROSSGATE_LEDGER_URL: 'http://127.0.0.1:9',
+    CROSSGATE_ISSUER_URL: 'http://127.0.0.1:3000',
     CROSSGATE_GERRIT_URL: standIn.url,
     CROSSGATE_GERRIT_SECRET_ID: secretId,
   });

@@ -34,7 +34,7 @@ function serverlessRoutes(): Map<string, string[]> {
   return routes;
 }
 
-const backendEnvironment = /^CROSSGATE_(ECHO|GERRIT|SPANNER|RUN)_/;
+const backendEnvironment = /^CROSSGATE_(ECHO|LEDGER|GERRIT|SPANNER|RUN)_/;
 const coreOnlyEnv = Object.fromEntries(
   Object.entries(unitTestEnv).filter(([name]) => !backendEnvironment.test(name)),
 );
@@ -131,7 +131,11 @@ describe('each function validates the core and its own section only', () => {
     const spanner = document.spanner as { statements: Record<string, { sql: string }> };
     spanner.statements.getSinger = { ...spanner.statements.getSinger, sql: "SELECT 'unterminated" };
     const cloudRun = { configKey: 'cloudRun', schema: cloudRunSchema };
-    const env = { ...coreOnlyEnv, CROSSGATE_ECHO_URL: 'https://echo.example.test' };
+    const env = {
+      ...coreOnlyEnv,
+      CROSSGATE_ECHO_URL: 'https://echo.example.test',
+      CROSSGATE_LEDGER_URL: 'https://ledger.example.test',
+    };
     const config = parseConfig(document, env, { modules: gatewayModules, validate: [cloudRun] });
     expect(Object.keys(config)).toContain('cloudRun');
     expect(Object.keys(config)).not.toContain('spanner');
@@ -141,12 +145,23 @@ describe('each function validates the core and its own section only', () => {
     const document = configDocument();
     delete document.spanner;
     delete document.gerrit;
-    const env = { ...coreOnlyEnv, CROSSGATE_ECHO_URL: 'https://echo.example.test' };
+    const env = {
+      ...coreOnlyEnv,
+      CROSSGATE_ECHO_URL: 'https://echo.example.test',
+      CROSSGATE_LEDGER_URL: 'https://ledger.example.test',
+    };
     const cloudRun = { configKey: 'cloudRun', schema: cloudRunSchema };
     const config = parseConfig(document, env, { modules: gatewayModules, validate: [cloudRun] });
-    expect(Object.keys((config.cloudRun as { services: object }).services)).toEqual(['echo']);
+    expect(Object.keys((config.cloudRun as { services: object }).services)).toEqual([
+      'echo',
+      'ledger',
+    ]);
     const catalog = policyCatalog(config, gatewayModules, document);
-    expect(catalog.map((entry) => entry.target ?? entry.route)).toEqual(['GET /me', 'echo']);
+    expect(catalog.map((entry) => entry.target ?? entry.route)).toEqual([
+      'GET /me',
+      'echo',
+      'ledger',
+    ]);
   });
 
   it('error flow: a function whose section needs a variable that is unset fails naming the key', () => {

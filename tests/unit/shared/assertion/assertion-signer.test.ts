@@ -20,8 +20,15 @@ let document: AssertionKeySetDocument;
 let keySet: AssertionKeySet;
 let keySetReads: number;
 
+/** Signatures made by the signer the test created last (each test makes one). */
+let signatures = 0;
+
 function signer(lifetimeSeconds?: number): AssertionSigner {
+  signatures = 0;
   return new AssertionSigner({
+    onSign: () => {
+      signatures += 1;
+    },
     issuerUrl: ISSUER_URL,
     ...(lifetimeSeconds === undefined ? {} : { lifetimeSeconds }),
     keySet: async () => {
@@ -103,12 +110,12 @@ describe('AssertionSigner reuse', () => {
   it('happy flow: a returning caller costs zero signatures while more than half the lifetime is left', async () => {
     const gateway = signer();
     const first = await gateway.assertionFor(bob, ECHO);
-    expect(gateway.signatureCount).toBe(1);
+    expect(signatures).toBe(1);
     for (let i = 0; i < 20; i += 1) {
       clock = START + i * 7_000; // up to 133 s: under half of 300 s
       expect(await gateway.assertionFor(bob, ECHO)).toBe(first);
     }
-    expect(gateway.signatureCount).toBe(1);
+    expect(signatures).toBe(1);
     expect(keySetReads).toBe(21);
   });
 
@@ -121,7 +128,7 @@ describe('AssertionSigner reuse', () => {
     expect((await verify(second, ECHO)).payload.iat).toBe((START + 150_000) / 1000);
     clock = START + 200_000;
     expect(await gateway.assertionFor(bob, ECHO)).toBe(second);
-    expect(gateway.signatureCount).toBe(2);
+    expect(signatures).toBe(2);
   });
 
   it('happy flow: concurrent first requests share one signature', async () => {
@@ -130,7 +137,7 @@ describe('AssertionSigner reuse', () => {
       Array.from({ length: 10 }, () => gateway.assertionFor(bob, ECHO)),
     );
     expect(new Set(tokens).size).toBe(1);
-    expect(gateway.signatureCount).toBe(1);
+    expect(signatures).toBe(1);
   });
 
   it('happy flow: another audience, another caller or changed groups each get their own assertion', async () => {
@@ -141,7 +148,7 @@ describe('AssertionSigner reuse', () => {
     const promoted = await gateway.assertionFor({ ...bob, groups: ['developers', 'admins'] }, ECHO);
     expect(new Set([forEcho, forOther, forBot, promoted]).size).toBe(4);
     expect((await verify(promoted, ECHO)).payload.groups).toEqual(['developers', 'admins']);
-    expect(gateway.signatureCount).toBe(4);
+    expect(signatures).toBe(4);
   });
 
   it('happy flow: the same subject from two issuers never shares an assertion', async () => {

@@ -53,6 +53,8 @@ describe('identityHeaders', () => {
 
   it('happy flow: names the verified caller for the backend', () => {
     expect(identityHeaders(principal)).toEqual({
+      'x-crossgate-user': 'bob',
+      'x-crossgate-issuer': 'cognito',
       'x-crossgate-subject': 'u-1',
       'x-crossgate-email': 'bob@example.com',
       'x-crossgate-groups': 'developers,team%20a%2Cb',

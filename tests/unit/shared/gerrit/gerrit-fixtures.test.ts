@@ -18,6 +18,8 @@ const config = parseConfig(configDocument, {
   CROSSGATE_OIDC_ISSUER: 'http://127.0.0.1:1',
   CROSSGATE_OIDC_JWKS_URI: 'http://127.0.0.1:1/jwks',
   CROSSGATE_ECHO_URL: 'http://127.0.0.1:2',
+  CROSSGATE_LEDGER_URL: 'http://127.0.0.1:9',
+  CROSSGATE_ISSUER_URL: 'http://127.0.0.1:3000',
   CROSSGATE_GERRIT_URL: 'http://127.0.0.1:3',
 });
 if (!config.gerrit) throw new Error('the shipped config has no gerrit section');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../../shared/auth/principal';
-import { callerIdentityHeaders } from '../../../../shared/assertion/identity-headers';
+import { identityHeaders } from '../../../../shared/cloud-run/forward-headers';
 import { bobPrincipal } from '../../../helpers/seed-principals';
 
 const bob: Principal = {
@@ -9,9 +9,9 @@ const bob: Principal = {
   scopes: ['run:echo'],
 };
 
-describe('callerIdentityHeaders', () => {
+describe('identityHeaders', () => {
   it('happy flow: the existing headers plus user and issuer', () => {
-    expect(callerIdentityHeaders(bob)).toEqual({
+    expect(identityHeaders(bob)).toEqual({
       'x-crossgate-subject': '7f3a-uuid',
       'x-crossgate-email': 'bob@example.com',
       'x-crossgate-groups': 'developers,release%20managers',
@@ -22,18 +22,13 @@ describe('callerIdentityHeaders', () => {
     });
   });
 
-  it('happy flow: the assertion goes in x-crossgate-assertion when given', () => {
-    expect(callerIdentityHeaders(bob, 'a.b.c')['x-crossgate-assertion']).toBe('a.b.c');
-    expect(callerIdentityHeaders(bob)).not.toHaveProperty('x-crossgate-assertion');
-  });
-
   it('happy flow: no username, no x-crossgate-user', () => {
     const { username: _username, ...machine } = bob;
-    expect(callerIdentityHeaders(machine)).not.toHaveProperty('x-crossgate-user');
+    expect(identityHeaders(machine)).not.toHaveProperty('x-crossgate-user');
   });
 
   it('error flow: a username that a header cannot carry is percent-encoded, and decodes back', () => {
-    const headers = callerIdentityHeaders({ ...bob, username: 'zoë\r\nx-evil: 1 100%' });
+    const headers = identityHeaders({ ...bob, username: 'zoë\r\nx-evil: 1 100%' });
     expect(headers['x-crossgate-user']).toBe('zo%C3%AB%0D%0Ax-evil: 1 100%25');
     expect(decodeURIComponent(headers['x-crossgate-user']!)).toBe('zoë\r\nx-evil: 1 100%');
     expect(() => new Headers(headers)).not.toThrow();

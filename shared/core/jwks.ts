@@ -1,0 +1,38 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { containerKeySet } from '../assertion/container-assertions';
+import { jwksResponseHeaders, publicJwks } from '../assertion/jwks';
+import type { AssertionKeySet } from '../assertion/key-set';
+import { loadCoreConfig } from '../config/load-config';
+import type { CoreConfig } from '../config/schema';
+import { jsonResponse } from '../http/responses';
+import { logger as containerLogger } from '../logging/logger';
+import { publicRoute } from '../middleware/gateway-handler';
+import { gatewayModules } from '../modules/registry';
+import { JWKS_ROUTE } from './routes';
+
+export interface JwksHandlerOptions {
+  config?: Pick<CoreConfig, 'assertion' | 'aws' | 'secrets'>;
+  /** The key set; the container's secret cache by default. */
+  keySet?: () => Promise<AssertionKeySet>;
+  logger?: Logger;
+}
+
+/**
+ * `GET /.well-known/jwks.json`, no auth: the public keys of the caller assertion (current,
+ * next, and retired ones still within their window), as IAP and Pomerium publish theirs.
+ * Backends cache it for `jwksMaxAgeSeconds`.
+ */
+export function createJwksHandler(options: JwksHandlerOptions = {}) {
+  const config = options.config ?? loadCoreConfig(gatewayModules);
+  const keySet = options.keySet ?? containerKeySet(config);
+  const { retiredPublishSeconds, jwksMaxAgeSeconds } = config.assertion;
+  return publicRoute(
+    async () =>
+      jsonResponse(
+        200,
+        publicJwks(await keySet(), { retiredPublishSeconds }),
+        jwksResponseHeaders(jwksMaxAgeSeconds),
+      ),
+    { route: JWKS_ROUTE, logger: options.logger ?? containerLogger },
+  );
+}
