@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolvePorts } from '../local/ports';
 import { localServices } from '../local/services/index';
+import type { SpannerStackState } from '../local/services/spanner';
 import { createServerlessOfflineService } from '../local/services/serverless-offline';
 import { startStack } from '../local/stack';
 import { tokenFor } from '../local/tokens';
@@ -10,6 +11,11 @@ import { configDocument, unitTestEnv } from '../tests/helpers/config';
 import { coldStarts, type ColdStartRequest, type ColdStartResult } from './sections/cold-start';
 import { ioPerRequest, type IoResult } from './sections/io-per-request';
 import { memoryGrowth } from './sections/memory';
+import {
+  spannerReport,
+  spannerRoundTrips,
+  type SpannerRoundTripsResult,
+} from './sections/spanner-round-trips';
 import { throughput, type ThroughputResult } from './sections/throughput';
 import { warmOverhead } from './sections/warm-overhead';
 import { round } from './stats';
@@ -132,6 +138,10 @@ try {
 
   console.log('5. memory after 1,000 and 10,000 warm requests...');
   results.memory = await memoryGrowth(stack.state, config);
+
+  console.log('6. Spanner round trips per warm request, and per-read latency on the emulator...');
+  const emulator = stack.state.spanner as SpannerStackState | undefined;
+  if (emulator) results.spannerRoundTrips = await spannerRoundTrips(emulator);
 } finally {
   await stack.stop();
 }
@@ -190,5 +200,6 @@ ${tp.runs.map((run) => `   ${run.name.padEnd(28)} ${String(run.requestsPerSecond
    after 1,000: RSS ${memory.rssAfter1kMb} MB, heap ${memory.heapAfter1kMb} MB
    after 10,000: RSS ${memory.rssAfter10kMb} MB, heap ${memory.heapAfter10kMb} MB   heap growth ${memory.heapGrowthMb} MB
 
+${spannerReport(all.spannerRoundTrips as SpannerRoundTripsResult | undefined)}
 Results: bench/results/latest.json`);
 }

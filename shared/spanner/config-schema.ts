@@ -75,6 +75,11 @@ export const spannerSchema = z
       .optional(),
     /** Default upper bound of one statement, when the statement sets none. */
     timeoutMs: z.number().int().positive().max(900_000).default(10_000),
+    /**
+     * The Spanner client's built-in metrics export (to Cloud Monitoring). Off by default: it
+     * probes the GCE metadata server, which Lambda does not have.
+     */
+    builtInMetrics: z.boolean().default(false),
     /** Sessions kept by the pool when multiplexed sessions are off (emulator). */
     sessionPool: z
       .strictObject({
