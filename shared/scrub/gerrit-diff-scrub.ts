@@ -1,6 +1,6 @@
 import { UpstreamError } from '../errors';
 import type { DiffContent, DiffInfo } from './gerrit-shapes';
-import { MemberSlot, stringSlots } from './json-slots';
+import { cloneJson, MemberSlot, stringSlots } from './json-slots';
 import { detectorOf, type ScrubOptions } from './scrub-options';
 import type { RedactionCounts } from './secret-detector';
 import { scrubSlotGroups, type TextSlot } from './text-slots';
@@ -31,7 +31,7 @@ export async function scrubDiffInfo(
   diff: DiffInfo,
   options: ScrubOptions = {},
 ): Promise<ScrubDiffResult> {
-  const copy = structuredClone(diff);
+  const copy = cloneJson(diff);
   if (!Array.isArray(copy.content)) throw unexpectedShape();
 
   const sideA: TextSlot[][] = [[]];

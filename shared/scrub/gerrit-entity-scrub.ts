@@ -5,7 +5,7 @@ import type {
   CommentMap,
   CommitInfo,
 } from './gerrit-shapes';
-import { isObject, MemberSlot, stringSlots } from './json-slots';
+import { cloneJson, isObject, MemberSlot, stringSlots } from './json-slots';
 import { detectorOf, type ScrubOptions } from './scrub-options';
 import type { RedactionCounts } from './secret-detector';
 import { scrubSlotGroups, type SlotGroup } from './text-slots';
@@ -28,7 +28,7 @@ export async function scrubGerritJson<T>(
   value: T,
   options: ScrubOptions = {},
 ): Promise<ScrubEntityResult<T>> {
-  const holder: [T] = [structuredClone(value)];
+  const holder: [T] = [cloneJson(value)];
   const contextGroups: SlotGroup[] = [];
   const slots = stringSlots(holder, (owner, key) => {
     if (key !== 'context_lines' || !isObject(owner)) return false;

@@ -53,3 +53,27 @@ export class MemberSlot implements TextSlot {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A deep copy of a parsed JSON value, made with an explicit stack: structuredClone recurses and
+ * overflows on the nesting depth that JSON.parse accepts (measured: 100,000 levels).
+ */
+export function cloneJson<T>(value: T): T {
+  const copy: unknown[] = [undefined];
+  const stack: [unknown, Container, string | number][] = [[value, copy, 0]];
+  while (stack.length > 0) {
+    const [source, target, key] = stack.pop() as [unknown, Container, string | number];
+    let cloned: unknown = source;
+    if (Array.isArray(source)) {
+      const array: unknown[] = new Array<unknown>(source.length);
+      source.forEach((member, index) => stack.push([member, array, index]));
+      cloned = array;
+    } else if (isObject(source)) {
+      const object: Record<string, unknown> = {};
+      for (const [name, member] of Object.entries(source)) stack.push([member, object, name]);
+      cloned = object;
+    }
+    (target as Record<string | number, unknown>)[key] = cloned;
+  }
+  return copy[0] as T;
+}

@@ -1,6 +1,6 @@
 import { detectorOf, type ScrubOptions } from './scrub-options';
 import type { RedactionCounts } from './secret-detector';
-import { stringSlots } from './json-slots';
+import { cloneJson, stringSlots } from './json-slots';
 import { scrubSlotGroups, StringSlot } from './text-slots';
 
 export interface ScrubJsonResult<T> {
@@ -21,7 +21,7 @@ export async function scrubJsonValue<T>(
   options: ScrubOptions = {},
 ): Promise<ScrubJsonResult<T>> {
   // The holder lets a bare string (a JSON document that is one string) be a member too.
-  const holder: [T] = [structuredClone(value)];
+  const holder: [T] = [cloneJson(value)];
   const slots = stringSlots(holder);
   const { redactions } = await scrubSlotGroups(
     slots.map((slot) => [slot]),
