@@ -10,6 +10,7 @@ import { configDocument, unitTestEnv } from '../tests/helpers/config';
 import { coldStarts, type ColdStartRequest, type ColdStartResult } from './sections/cold-start';
 import { ioPerRequest, type IoResult } from './sections/io-per-request';
 import { memoryGrowth } from './sections/memory';
+import { formatScrubReport, scrubBench, type ScrubBenchResult } from './sections/scrub';
 import { throughput, type ThroughputResult } from './sections/throughput';
 import { warmOverhead } from './sections/warm-overhead';
 import { round } from './stats';
@@ -132,6 +133,9 @@ try {
 
   console.log('5. memory after 1,000 and 10,000 warm requests...');
   results.memory = await memoryGrowth(stack.state, config);
+
+  console.log("6. secret scrubbing on this repository's history (git log -p)...");
+  results.scrub = await scrubBench();
 } finally {
   await stack.stop();
 }
@@ -189,6 +193,7 @@ ${tp.runs.map((run) => `   ${run.name.padEnd(28)} ${String(run.requestsPerSecond
 5. Memory (one container, warm /me)
    after 1,000: RSS ${memory.rssAfter1kMb} MB, heap ${memory.heapAfter1kMb} MB
    after 10,000: RSS ${memory.rssAfter10kMb} MB, heap ${memory.heapAfter10kMb} MB   heap growth ${memory.heapGrowthMb} MB
+${formatScrubReport(all.scrub as ScrubBenchResult)}
 
 Results: bench/results/latest.json`);
 }
