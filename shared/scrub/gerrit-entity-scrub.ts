@@ -7,14 +7,11 @@ import type {
 } from './gerrit-shapes';
 import { cloneJson, isObject, MemberSlot, stringSlots } from './json-slots';
 import { detectorOf, type ScrubOptions } from './scrub-options';
-import type { RedactionCounts } from './secret-detector';
+import type { ScrubJsonResult } from './scrub-json';
 import { scrubSlotGroups, type SlotGroup } from './text-slots';
 
-export interface ScrubEntityResult<T> {
-  /** A scrubbed copy; the input is not changed. */
-  value: T;
-  redactions: RedactionCounts;
-}
+/** A scrubbed copy of the entity (the input is not changed) and the redactions by rule. */
+export type ScrubEntityResult<T> = ScrubJsonResult<T>;
 
 /**
  * Scrubs a Gerrit JSON answer: every string value is scanned as its own text, except a
