@@ -41,9 +41,9 @@ interface Piece {
 }
 
 /**
- * Scans all groups in one detector call (its fixed cost, ~0.16 ms for secretlint, is paid once
- * per answer rather than once per string), then replaces in each slot every part of a finding
- * with `[REDACTED:<rule>]`. A finding that spans lines puts a marker on each of its lines, so a
+ * Scans all groups in one detector call (its fixed cost, 40-160 µs for secretlint as
+ * measured here, is paid once per answer rather than once per string), then replaces in each
+ * slot every part of a finding with `[REDACTED:<rule>]`. A finding that spans lines puts a marker on each of its lines, so a
  * diff keeps its line count; it is counted once. A slot that appears in several groups (a
  * diff's common lines belong to both sides) is redacted with the union of what each group found,
  * and a finding reported the same way from both is counted once.
@@ -65,6 +65,7 @@ export async function scrubSlotGroups(
     parts.push(group.map((slot) => slot.text).join('\n'));
   });
   const joined = parts.join(GROUP_SEPARATOR);
+  if (layout.length === 0) return { redactions: {}, changed: new Set() };
 
   let findings: readonly SecretFinding[];
   try {
