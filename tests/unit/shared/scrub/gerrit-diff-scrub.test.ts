@@ -122,6 +122,28 @@ describe('scrubDiffInfo', () => {
     expect(value.content[2]?.ab?.every((line) => line === '[REDACTED:privatekey]')).toBe(true);
   });
 
+  it('redacts the private key of a service-account key file added in a change, the rest intact', async () => {
+    // Prepare: a new file, all `b` lines; the key sits in one JSON string with \n escapes.
+    const lines = secrets.gcpServiceAccountJson.split('\n');
+    const diff: DiffInfo = {
+      meta_b: { name: 'deploy/sa.json', content_type: 'application/json', lines: lines.length },
+      change_type: 'ADDED',
+      content: [{ b: lines }],
+    };
+
+    // Act
+    const { value, redactions } = await scrubDiffInfo(diff);
+
+    // Assess
+    expect(redactions).toEqual({ privatekey: 1 });
+    expect(value.content[0]?.b).toEqual(
+      lines.map((line) =>
+        line.startsWith('  "private_key":') ? '  "private_key": "[REDACTED:privatekey]\\n",' : line,
+      ),
+    );
+    expect(JSON.stringify(value)).not.toContain(secrets.pemPrivateKey.split('\n')[3]);
+  });
+
   it('redacts a credential on the old side (a removed line) too', async () => {
     const diff: DiffInfo = {
       content: [{ a: [`token: ${secrets.githubToken}`], b: ['token: ${GITHUB_TOKEN}'] }],

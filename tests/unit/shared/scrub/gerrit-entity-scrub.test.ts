@@ -99,6 +99,19 @@ describe('Gerrit entity scrubbers', () => {
     expect(redactions).toEqual({ github: 1, aws: 2 });
   });
 
+  it('CommitInfo: a PEM key, a Slack token and a pasted service-account key in one message', async () => {
+    const message = `Debug notes\n\n${secrets.pemPrivateKey}\nslack ${secrets.slackToken}\n${secrets.gcpServiceAccountJson}\n`;
+    const { value, redactions } = await scrubCommitInfo({ subject: 'Debug notes', message });
+    expect(redactions).toEqual({ privatekey: 2, slack: 1 });
+    const scrubbedJson = secrets.gcpServiceAccountJson.replace(
+      /"private_key": ".*?",/,
+      '"private_key": "[REDACTED:privatekey]\\n",',
+    );
+    expect(value.message).toBe(
+      `Debug notes\n\n[REDACTED:privatekey]\nslack [REDACTED:slack]\n${scrubbedJson}\n`,
+    );
+  });
+
   it('ChangeMessageInfo list: each message is its own text', async () => {
     const messages: ChangeMessageInfo[] = [
       { id: 'a', message: `-----BEGIN PRIVATE KEY-----` },
