@@ -45,7 +45,7 @@ export interface SecretlintDetectorOptions {
 }
 
 /**
- * How far past a finding's reported start its secret may sit (see widenToSecret). Bounded so
+ * How far past a finding's reported start its secret may sit (see locateSecret). Bounded so
  * that a value repeated far away in the text is not taken for this finding's secret.
  */
 const SECRET_SEARCH_WINDOW = 4096;
