@@ -29,3 +29,11 @@ export function addCounts(into: RedactionCounts, more: RedactionCounts): Redacti
   for (const [rule, count] of Object.entries(more)) into[rule] = (into[rule] ?? 0) + count;
   return into;
 }
+
+/** One detector that reports what each of `detectors` finds (overlaps are merged when applied). */
+export function combineDetectors(...detectors: SecretDetector[]): SecretDetector {
+  return async function detectWithAll(text: string): Promise<SecretFinding[]> {
+    const results = await Promise.all(detectors.map((detect) => detect(text)));
+    return results.flat();
+  };
+}

@@ -1,7 +1,8 @@
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
-import type { SecretDetector, SecretFinding } from './secret-detector';
+import { detectAwsSecretKeyGap } from './aws-secret-key-gap';
+import { combineDetectors, type SecretDetector, type SecretFinding } from './secret-detector';
 
 // secretlint's profiler is on by default in the library (only its CLI turns it off since
 // secretlint#1673): every lintSource call adds ~60 entries to Node's global performance timeline
@@ -118,8 +119,11 @@ function locateSecret(
 
 let defaultDetector: SecretDetector | undefined;
 
-/** The detector used when none is injected; created once per container. */
+/**
+ * The detector used when none is injected, created once per container: secretlint's
+ * recommended rules, plus the AWS keys its AWS rule misses (aws-secret-key-gap.ts).
+ */
 export function defaultSecretDetector(): SecretDetector {
-  defaultDetector ??= createSecretlintDetector();
+  defaultDetector ??= combineDetectors(createSecretlintDetector(), detectAwsSecretKeyGap);
   return defaultDetector;
 }

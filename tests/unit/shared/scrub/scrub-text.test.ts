@@ -49,6 +49,19 @@ describe('scrubText over secretlint', () => {
     expect(text).not.toContain(secrets.awsSecretAccessKey.slice(-8));
   });
 
+  it('redacts AWS secret keys that end in / or +, which secretlint alone misses', async () => {
+    const base = secrets.awsSecretAccessKey.slice(0, 39);
+    for (const last of ['/', '+', 'Q']) {
+      const key = base + last;
+      for (const line of [`aws_secret_access_key = ${key}\n`, `AWS_SECRET_ACCESS_KEY: "${key}",`]) {
+        const { text, redactions } = await scrubText(line);
+        expect(text).not.toContain(key.slice(-12));
+        expect(text).toContain('[REDACTED:aws]');
+        expect(redactions).toEqual({ aws: 1 });
+      }
+    }
+  });
+
   it('replaces a whole service-account key file with one gcp marker', async () => {
     const { text, redactions } = await scrubText(secrets.gcpServiceAccountJson);
     expect(text).toBe('[REDACTED:gcp]');
