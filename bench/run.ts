@@ -11,6 +11,7 @@ import { configDocument, unitTestEnv } from '../tests/helpers/config';
 import { coldStarts, type ColdStartRequest, type ColdStartResult } from './sections/cold-start';
 import { ioPerRequest, type IoResult } from './sections/io-per-request';
 import { memoryGrowth } from './sections/memory';
+import { formatScrubReport, scrubBench, type ScrubBenchResult } from './sections/scrub';
 import {
   spannerReport,
   spannerRoundTrips,
@@ -142,6 +143,9 @@ try {
   console.log('6. Spanner round trips per warm request, and per-read latency on the emulator...');
   const emulator = stack.state.spanner as SpannerStackState | undefined;
   if (emulator) results.spannerRoundTrips = await spannerRoundTrips(emulator);
+
+  console.log("7. secret scrubbing on this repository's history (git log -p)...");
+  results.scrub = await scrubBench();
 } finally {
   await stack.stop();
 }
@@ -199,6 +203,7 @@ ${tp.runs.map((run) => `   ${run.name.padEnd(28)} ${String(run.requestsPerSecond
 5. Memory (one container, warm /me)
    after 1,000: RSS ${memory.rssAfter1kMb} MB, heap ${memory.heapAfter1kMb} MB
    after 10,000: RSS ${memory.rssAfter10kMb} MB, heap ${memory.heapAfter10kMb} MB   heap growth ${memory.heapGrowthMb} MB
+${formatScrubReport(all.scrub as ScrubBenchResult)}
 
 ${spannerReport(all.spannerRoundTrips as SpannerRoundTripsResult | undefined)}
 Results: bench/results/latest.json`);
