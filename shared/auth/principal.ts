@@ -10,6 +10,11 @@ export interface Principal {
   /** The config name of the trusted issuer that verified the token. */
   issuerName: string;
   clientId?: string;
-  /** `machine` for client-credentials tokens (CI bots, agents), `person` otherwise. */
-  kind: 'person' | 'machine';
+  kind: PrincipalKind;
 }
+
+/**
+ * Who is calling: a `person`; a `machine` (client-credentials tokens: CI bots, services); or an
+ * `agent` (an AI agent, named per issuer in config), which gets scrubbed answers.
+ */
+export type PrincipalKind = 'person' | 'machine' | 'agent';
