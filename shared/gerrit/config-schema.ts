@@ -1,7 +1,11 @@
 import * as z from 'zod';
 import { requirementSchema } from '../policy/requirement';
+import { knownGerritEndpoint } from './gerrit-endpoints';
 
-export const gerritRouteSchema = z.strictObject({
+export const gerritEndpointSchema = z.strictObject({
+  method: z.enum(['GET', 'POST']),
+  /** Gerrit's path after `/a`, with `{id}`, `{rev}`, `{file}`, `{group}` for its parameters. */
+  path: z.string().regex(/^\/[A-Za-z0-9_./{}-]*$/, 'a Gerrit path such as /changes/{id}/detail'),
   policy: requirementSchema,
   /**
    * Gerrit groups (name or UUID) the caller must also belong to, checked through Gerrit's
@@ -36,7 +40,7 @@ export const gerritAccountSchema = z.strictObject({
   unmapped: z.enum(['passthrough', 'deny']).default('passthrough'),
 });
 
-/** The Gerrit server and the policy of each `/gerrit/...` route. */
+/** The Gerrit server and the policy of each Gerrit endpoint reachable under `/gerrit/a/`. */
 export const gerritSchema = z.strictObject({
   baseUrl: z.url(),
   /** Secrets Manager id of the service account's HTTP credentials: `{"username","password"}`. */
@@ -48,7 +52,7 @@ export const gerritSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(10).default(3),
   /** First backoff delay of those retries; doubled per attempt. */
   retryBaseDelayMs: z.number().int().nonnegative().max(10_000).default(200),
-  /** `GET /gerrit/changes`: `n` is capped at this, and is this when absent. */
+  /** `GET /a/changes/`: `n` is capped at this, and is this when absent. */
   maxChanges: z.number().int().positive().max(1000).default(100),
   /** Longest review message, and longest inline comment message (Gerrit's default commentSizeLimit). */
   maxMessageLength: z.number().int().positive().default(16_384),
@@ -60,16 +64,41 @@ export const gerritSchema = z.strictObject({
   groupCacheTtlSeconds: z.number().int().nonnegative().max(3600).default(60),
   /** Labels callers may vote on; any other label is refused with 400. */
   labels: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), gerritLabelSchema).default({}),
-  routes: z.strictObject({
-    query: gerritRouteSchema,
-    get: gerritRouteSchema,
-    review: gerritRouteSchema,
-    submit: gerritRouteSchema,
-  }),
+  /**
+   * The Gerrit REST endpoints callers may reach under `/gerrit/a/...`, each with its policy.
+   * Anything not listed is 404. Each entry must be an endpoint the gateway knows how to guard
+   * (gerrit-endpoints.ts): its ids are checked, its body validated, its answer scrubbed for agents.
+   */
+  endpoints: z
+    .array(gerritEndpointSchema)
+    .min(1)
+    .superRefine((endpoints, context) => {
+      const seen = new Set<string>();
+      endpoints.forEach((endpoint, index) => {
+        const known = knownGerritEndpoint(endpoint.method, endpoint.path);
+        if (!known) {
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'path'],
+            message: `${endpoint.method} ${endpoint.path} is not a Gerrit endpoint crossgate knows how to guard (shared/gerrit/gerrit-endpoints.ts)`,
+          });
+          return;
+        }
+        const key = `${known.method} ${known.path}`;
+        if (seen.has(key)) {
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'path'],
+            message: `${key} is listed twice`,
+          });
+        }
+        seen.add(key);
+      });
+    }),
+  /** Projects agents never see: 404 on their changes, left out of project lists and queries. */
+  sensitiveProjects: z.array(z.string().min(1)).default([]),
 });
-
 export type GerritConfig = z.infer<typeof gerritSchema>;
-export type GerritRouteName = keyof GerritConfig['routes'];
-export type GerritRouteConfig = z.infer<typeof gerritRouteSchema>;
+export type GerritEndpointConfig = z.infer<typeof gerritEndpointSchema>;
 export type GerritLabelConfig = z.infer<typeof gerritLabelSchema>;
 export type GerritAccountConfig = z.infer<typeof gerritAccountSchema>;

@@ -4,7 +4,7 @@ import type { OutboundCall } from '../http/outbound-call';
 import { retrying, type RetryPolicy } from '../http/retry';
 import type { SecretCache } from '../secrets/secret-cache';
 import { basicAuthorization, parseGerritCredentials } from './gerrit-credentials';
-import { gerritError, parseRetryAfter } from './gerrit-errors';
+import { gerritError, isRunAsRefusal, parseRetryAfter } from './gerrit-errors';
 import { GerritJsonError, parseGerritJson } from './gerrit-json';
 import { encodeChangeId, encodeRevisionId } from './gerrit-path';
 import type {
@@ -46,6 +46,32 @@ const defaults = {
   now: Date.now,
   sleep: (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }),
 };
+
+/** A Gerrit REST call as a client sent it to the gateway, checked; the path is after `/a`. */
+export interface GerritForwardRequest {
+  method: 'GET' | 'POST';
+  /** Already encoded, e.g. `/changes/team%2Ftools~7/detail`. */
+  path: string;
+  /** Already encoded, without `?`. */
+  query?: string;
+  /** JSON text. */
+  body?: string;
+}
+
+/** Gerrit's answer as received. */
+export interface GerritAnswer {
+  status: number;
+  body: string;
+  /** Only the headers a Gerrit client reads (RELAYED_HEADERS), lower-case names. */
+  headers: Record<string, string>;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Headers of Gerrit's answer that clients read: the type, and the `X-FYI-*` pair that says a
+ * file's content is base64 and what type the file is (GET .../files/{file}/content).
+ */
+const RELAYED_HEADERS = ['content-type', 'x-fyi-content-encoding', 'x-fyi-content-type'] as const;
 
 /** Upper bound of one wait between 429 retries, Retry-After included. */
 const MAX_BACKOFF_MS = 30_000;
@@ -124,17 +150,55 @@ export class GerritClient {
     return body as GroupInfo[];
   }
 
+  /**
+   * One call to Gerrit's REST API passed on as Gerrit answered it: any 2xx or 4xx comes back
+   * as status, body text and the headers a Gerrit client reads, so the gateway can relay
+   * Gerrit's own answers (`)]}'` JSON, plain-text errors). What the gateway itself must refuse
+   * still throws: our credentials rejected (after one refetch), Run As not granted or the
+   * caller unknown to Gerrit (403 problems), 429 after the retries, 5xx, timeouts.
+   *
+   * @example
+   *   await gerrit.forward({ method: 'GET', path: '/changes/demo~1/detail', query }, call)
+   */
+  async forward(request: GerritForwardRequest, call: GerritCall): Promise<GerritAnswer> {
+    return this.exchange(
+      request.method,
+      `${this.apiBase}${request.path}${request.query ? `?${request.query}` : ''}`,
+      call,
+      request.body,
+      (response) => {
+        if (response.status >= 200 && response.status < 300) return response;
+        if (response.status === 403 && isRunAsRefusal(response.body)) {
+          throw gerritError({ ...response, runAs: call.runAs });
+        }
+        if (response.status >= 400 && response.status < 500) return response;
+        throw gerritError({ ...response, runAs: call.runAs });
+      },
+    );
+  }
+
   private async request(
     method: 'GET' | 'POST',
     path: string,
     call: GerritCall,
     extra: { query?: URLSearchParams; body?: unknown } = {},
   ): Promise<unknown> {
-    if (!call.runAs) throw new UpstreamError('refusing to call Gerrit without a caller account');
-    const { now } = this.options;
     const queryString = extra.query?.toString();
     const url = `${this.apiBase}${path}${queryString ? `?${queryString}` : ''}`;
     const payload = extra.body === undefined ? undefined : JSON.stringify(extra.body);
+    return this.exchange(method, url, call, payload, (response) => this.answer(response, call));
+  }
+
+  /** Sends (GETs answered 429 retried within the deadline) and reads the answer with `read`. */
+  private async exchange<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    call: GerritCall,
+    payload: string | undefined,
+    read: (response: GerritAnswer) => T,
+  ): Promise<T> {
+    if (!call.runAs) throw new UpstreamError('refusing to call Gerrit without a caller account');
+    const { now } = this.options;
     const policy: RetryPolicy = {
       maxAttempts: method === 'GET' ? this.options.maxAttempts : 1,
       baseDelayMs: this.options.retryBaseDelayMs,
@@ -142,14 +206,18 @@ export class GerritClient {
       jitter: 'none',
       minAttemptMs: 1,
     };
-    return retrying(
+    return retrying<T>(
       policy,
       call,
       async () => {
         const response = await this.sendAuthenticated(url, method, call, payload);
-        const answer = () => this.answer(response, call);
-        if (response.status !== 429) return { value: answer() };
-        return { giveUp: answer, retryAfterMs: (response.retryAfterSeconds ?? 0) * 1000 };
+        if (response.status !== 429) return { value: read(response) };
+        return {
+          giveUp: (): T => {
+            throw gerritError({ ...response, runAs: call.runAs });
+          },
+          retryAfterMs: (response.retryAfterSeconds ?? 0) * 1000,
+        };
       },
       { now, sleep: this.options.sleep },
     );
@@ -206,7 +274,7 @@ export class GerritClient {
     method: 'GET' | 'POST',
     call: GerritCall,
     request: { authorization: string; payload: string | undefined },
-  ): Promise<{ status: number; body: string; retryAfterSeconds?: number }> {
+  ): Promise<GerritAnswer> {
     const remaining = call.deadline - this.options.now();
     if (remaining <= 0) throw new GatewayTimeoutError('no time was left to call Gerrit');
     const headers: Record<string, string> = {
@@ -233,9 +301,15 @@ export class GerritClient {
         response.headers.get('retry-after'),
         this.options.now(),
       );
+      const relayed: Record<string, string> = {};
+      for (const name of RELAYED_HEADERS) {
+        const value = response.headers.get(name);
+        if (value !== null) relayed[name] = value;
+      }
       return {
         status: response.status,
         body,
+        headers: relayed,
         ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
       };
     } catch (error) {

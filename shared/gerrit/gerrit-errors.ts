@@ -59,6 +59,16 @@ export function gerritError(failure: GerritFailure): GatewayError {
   }
 }
 
+/** Whether a Gerrit 403 is about Run As (the gateway's setup), not about what the caller asked. */
+export function isRunAsRefusal(body: string): boolean {
+  const message = gerritMessage(body);
+  return (
+    message === RUN_AS_UNKNOWN_ACCOUNT ||
+    message === RUN_AS_NOT_PERMITTED ||
+    message === RUN_AS_DISABLED
+  );
+}
+
 function forbidden(message: string, runAs: string | undefined): GatewayError {
   if (message === RUN_AS_UNKNOWN_ACCOUNT) {
     return new ForbiddenError(

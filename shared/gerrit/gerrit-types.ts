@@ -58,6 +58,16 @@ export interface ReviewInput {
   tag?: string;
   notify?: NotifyHandling;
   comments?: Record<string, CommentInput[]>;
+  reviewers?: {
+    reviewer: string;
+    state?: 'REVIEWER' | 'CC' | 'REMOVED';
+    confirmed?: boolean;
+    notify?: NotifyHandling;
+  }[];
+  ready?: boolean;
+  work_in_progress?: boolean;
+  drafts?: 'PUBLISH' | 'PUBLISH_ALL_REVISIONS' | 'KEEP';
+  omit_duplicate_comments?: boolean;
 }
 
 export interface ReviewResult {

@@ -1,17 +1,20 @@
-import type { Context } from 'aws-lambda';
 import { containerModuleDependencies, type GatewayDependencies } from '../container';
-import { NotFoundError } from '../errors';
+import { UnsupportedMediaTypeError } from '../errors';
 import { readJsonBody } from '../http/request-body';
-import { jsonResponse, type HttpResponse } from '../http/responses';
+import type { HttpResponse } from '../http/responses';
 import type { AdditionalCheck } from '../middleware/authorization';
-import { gatewayRoute, publicRoute, type LambdaHandler } from '../middleware/gateway-handler';
-import type { GatewayEvent, RouteHandler } from '../middleware/request-state';
+import { gatewayRoute, type LambdaHandler } from '../middleware/gateway-handler';
+import type { GatewayRequest, RouteHandler } from '../middleware/request-state';
 import type { ModuleConfig } from '../modules/gateway-module';
+import { scrubText } from '../scrub/scrub-text';
+import type { RedactionCounts } from '../scrub/secret-detector';
+import { agentView, gerritNotFound, isSensitiveChange } from './agent-view';
 import { gerritSchema, type GerritConfig } from './config-schema';
-import { requireGerritAccount } from './gerrit-account';
+import { gerritAccountFor, requireGerritAccount } from './gerrit-account';
+import type { GerritAnswer, GerritCall } from './gerrit-client';
+import { parseGerritJson } from './gerrit-json';
 import { gerritServicesFor, type GerritServices } from './container-gerrit';
-import { GERRIT_ROUTES, gerritModule, type GerritRouteKey } from './module';
-import { parseQueryChangesParams } from './query-params';
+import { GERRIT_ROUTE, gerritModule } from './module';
 import { checkLabelPolicies, parseReviewInput, parseSubmitInput } from './review-input';
 import { callerCall, GERRIT_LAMBDA_MARGIN_MS, gerritTarget, type GerritTarget } from './routes';
 
@@ -25,9 +28,10 @@ export interface GerritHandlerOptions {
 }
 
 /**
- * The `gerrit` function: Query Changes, Get Change, Set Review and Submit, each as the caller
- * (`X-Gerrit-RunAs`), each behind the gateway chain with its own route policy. One Lambda
- * serves the four routes and dispatches on API Gateway's route key.
+ * The `gerrit` function: Gerrit's own REST API under `/gerrit/a/...`, endpoints on the
+ * configured allowlist only, each behind the gateway chain with its own policy, each call made
+ * as the caller (`X-Gerrit-RunAs`). Gerrit's answers go back as Gerrit sent them (the `)]}'`
+ * line, status, plain-text errors), except that agents get them scrubbed.
  */
 export function createGerritHandler(options: GerritHandlerOptions = {}): LambdaHandler {
   const dependencies =
@@ -35,96 +39,113 @@ export function createGerritHandler(options: GerritHandlerOptions = {}): LambdaH
   const { config, logger, verifier } = dependencies;
   const gerrit = config.gerrit;
   const services = options.gerrit ?? gerritServicesFor(config, gerrit);
+  const sensitiveProjects = new Set(gerrit.sensitiveProjects);
 
-  const queryChanges: RouteHandler<GerritTarget> = async (request) => {
-    const params = parseQueryChangesParams(request.event.rawQueryString, gerrit.maxChanges);
-    const result = await services.client.queryChanges(params, callerCall(request, gerrit));
-    request.audit.changeCount = result.changes.length;
-    return jsonResponse(200, result);
+  const forward: RouteHandler<GerritTarget> = async (request) => {
+    const { known, params, path, query } = request.target;
+    const body = requestBodyOf(request, gerrit);
+    const call = callerCall(request, gerrit);
+    const agent = request.principal.kind === 'agent';
+    if (agent && params.id !== undefined && known.kind !== 'change') {
+      const hidden = await hiddenFromAgent(params.id, call);
+      if (hidden) return relay(hidden, request);
+    }
+    const queryString = query.toString();
+    const answer = await services.client.forward(
+      {
+        method: known.method,
+        path,
+        ...(queryString ? { query: queryString } : {}),
+        ...(body === undefined ? {} : { body }),
+      },
+      call,
+    );
+    if (!agent) return relay(answer, request);
+    if (answer.status >= 300) {
+      // Gerrit's error text can quote what it was sent; an agent gets it scanned too.
+      const scrubbed = await scrubText(answer.body);
+      return relay({ ...answer, body: scrubbed.text }, request, scrubbed.redactions);
+    }
+    const view = await agentView(known.kind, answer, params.id, { sensitiveProjects });
+    return relay(view.answer, request, view.redactions);
   };
 
-  const getChange: RouteHandler<GerritTarget> = async (request) => {
-    const { options: changeOptions } = parseQueryChangesParams(
-      request.event.rawQueryString,
-      gerrit.maxChanges,
+  /**
+   * For an agent, a change's sub-resource (files, diff, review) is first looked up as the
+   * agent: a change of a sensitive project answers as a change that does not exist, and
+   * nothing of it is read or written. One more Gerrit call, for agents only.
+   */
+  const hiddenFromAgent = async (
+    id: string,
+    call: GerritCall,
+  ): Promise<GerritAnswer | undefined> => {
+    if (sensitiveProjects.size === 0) return undefined;
+    const change = await services.client.forward(
+      { method: 'GET', path: `/changes/${encodeURIComponent(id)}` },
+      call,
     );
-    const change = await services.client.getChange(
-      changeIdOf(request.target),
-      changeOptions,
-      callerCall(request, gerrit),
-    );
-    return jsonResponse(200, change);
-  };
-
-  const setReview: RouteHandler<GerritTarget> = async (request) => {
-    const input = parseReviewInput(readJsonBody(request.event, gerrit.maxBodyBytes), gerrit);
-    checkLabelPolicies(input.labels ?? {}, gerrit, request.principal);
-    request.audit.labels = input.labels;
-    const result = await services.client.setReview(
-      changeIdOf(request.target),
-      request.target.revisionId ?? 'current',
-      input,
-      callerCall(request, gerrit),
-    );
-    return jsonResponse(200, result);
-  };
-
-  const submit: RouteHandler<GerritTarget> = async (request) => {
-    const input = parseSubmitInput(readJsonBody(request.event, gerrit.maxBodyBytes));
-    const change = await services.client.submit(
-      changeIdOf(request.target),
-      input,
-      callerCall(request, gerrit),
-    );
-    return jsonResponse(200, change);
+    if (change.status >= 300) return change;
+    return isSensitiveChange(parseGerritJson(change.body), sensitiveProjects)
+      ? gerritNotFound(id)
+      : undefined;
   };
 
   /**
    * After policy allowed: the caller has a Gerrit account (else 403, and Gerrit is never
-   * called), and belongs to the route's Gerrit groups, asked of Gerrit as the caller with the
-   * same deadline, RunAs and correlation as the call the route makes next.
+   * called), and belongs to the endpoint's Gerrit groups, asked of Gerrit as the caller with
+   * the same deadline, RunAs and correlation as the call that follows.
    */
   const gerritChecks: AdditionalCheck<GerritTarget> = async (request) => {
     requireGerritAccount(request.principal, gerrit.account);
-    const groups = request.target.config.gerritGroups;
+    const groups = request.target.endpoint.gerritGroups;
     if (groups.length === 0) return;
     await services.membership.requireGroups(groups, callerCall(request, gerrit));
   };
 
-  const handlers: Record<GerritRouteKey, RouteHandler<GerritTarget>> = {
-    query: queryChanges,
-    get: getChange,
-    review: setReview,
-    submit,
-  };
-  const routes = new Map<string, LambdaHandler>();
-  for (const [name, routeKey] of Object.entries(GERRIT_ROUTES) as [GerritRouteKey, string][]) {
-    routes.set(
-      routeKey,
-      gatewayRoute(handlers[name], {
-        route: routeKey,
-        resolveTarget: gerritTarget(gerrit, name),
-        additionalChecks: [gerritChecks],
-        verifier,
-        logger,
-        lambdaMarginMs: GERRIT_LAMBDA_MARGIN_MS,
-      }),
-    );
-  }
-  // A route key this function does not serve (a deployment mistake) still answers problem+json.
-  const unknownRoute = publicRoute(
-    async ({ event }) => {
-      throw new NotFoundError(`the gerrit function does not serve ${event.routeKey}`);
-    },
-    { route: 'gerrit', logger },
-  );
-
-  return (event: GatewayEvent, context: Context): Promise<HttpResponse> =>
-    (routes.get(event.routeKey) ?? unknownRoute)(event, context);
+  return gatewayRoute(forward, {
+    route: GERRIT_ROUTE,
+    resolveTarget: gerritTarget(gerrit),
+    additionalChecks: [gerritChecks],
+    verifier,
+    logger,
+    lambdaMarginMs: GERRIT_LAMBDA_MARGIN_MS,
+    // Gerrit clients that can only send Basic send the token as the password; the user name
+    // must be the Gerrit account the token stands for.
+    basicAuthentication: { accountOf: (principal) => gerritAccountFor(principal, gerrit.account) },
+  });
 }
 
-function changeIdOf(target: GerritTarget): string {
-  // gerritTarget resolves a change id for every route but the query.
-  if (target.changeId === undefined) throw new NotFoundError('no change id in the path');
-  return target.changeId;
+/**
+ * The JSON body Gerrit gets: a review or submit input validated (label policies included) and
+ * written anew, so nothing but the checked fields reaches Gerrit. A body without a content
+ * type is 415, as Gerrit answers it.
+ */
+function requestBodyOf(
+  request: GatewayRequest<GerritTarget>,
+  gerrit: GerritConfig,
+): string | undefined {
+  const { kind } = request.target.known;
+  if (kind !== 'review' && kind !== 'submit') return undefined;
+  const { event } = request;
+  if (event.body && event.body.trim() !== '' && !event.headers?.['content-type']) {
+    throw new UnsupportedMediaTypeError('a JSON body needs Content-Type: application/json');
+  }
+  const body = readJsonBody(event, gerrit.maxBodyBytes);
+  if (kind === 'submit') return JSON.stringify(parseSubmitInput(body));
+  const input = parseReviewInput(body, gerrit);
+  checkLabelPolicies(input.labels ?? {}, gerrit, request.principal);
+  request.audit.labels = input.labels;
+  return JSON.stringify(input);
+}
+
+/** Gerrit's answer as the Lambda's response, with its status and the audit's Gerrit fields. */
+function relay(
+  answer: GerritAnswer,
+  request: GatewayRequest<GerritTarget>,
+  redactions?: RedactionCounts,
+): HttpResponse {
+  request.audit.gerritStatus = answer.status;
+  // Counts by rule only: the audit never holds what was redacted.
+  if (redactions !== undefined) request.audit.redactions = redactions;
+  return { statusCode: answer.status, headers: { ...answer.headers }, body: answer.body };
 }

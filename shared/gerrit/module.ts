@@ -4,29 +4,23 @@ import type { GatewayModule } from '../modules/gateway-module';
 import type { PolicyTarget } from '../policy/catalog';
 import { requirementSchema } from '../policy/requirement';
 
-/** Route keys of the gerrit function, by the name of their policy in config. */
-export const GERRIT_ROUTES = {
-  query: 'GET /gerrit/changes',
-  get: 'GET /gerrit/changes/{id}',
-  review: 'POST /gerrit/changes/{id}/revisions/{rev}/review',
-  submit: 'POST /gerrit/changes/{id}/submit',
-} as const;
+/** The one route of the gerrit function: Gerrit's REST API under the client's base URL `/gerrit`. */
+export const GERRIT_ROUTE = 'ANY /gerrit/a/{proxy+}';
 
-export type GerritRouteKey = keyof typeof GERRIT_ROUTES;
-
-const routePoliciesView = z.looseObject({
-  routes: z.record(
-    z.string(),
+const endpointPoliciesView = z.looseObject({
+  endpoints: z.array(
     z.looseObject({
+      method: z.string(),
+      path: z.string(),
       policy: requirementSchema,
       gerritGroups: z.array(z.string()).default([]),
     }),
   ),
 });
 
-/** Each configured Gerrit route with its policy and the Gerrit groups it also requires. */
+/** Each configured Gerrit endpoint (`GET /a/changes/`) with its policy and Gerrit groups. */
 function gerritCatalog(rawSection: unknown): PolicyTarget[] {
-  const result = routePoliciesView.safeParse(rawSection);
+  const result = endpointPoliciesView.safeParse(rawSection);
   if (!result.success) {
     throw new InvalidConfigError(
       result.error.issues.map(
@@ -34,18 +28,18 @@ function gerritCatalog(rawSection: unknown): PolicyTarget[] {
       ),
     );
   }
-  return Object.entries(GERRIT_ROUTES).flatMap(([name, route]) => {
-    const routeConfig = result.data.routes[name];
-    if (!routeConfig) return [];
-    const { policy, gerritGroups } = routeConfig;
-    return [{ route, policy, ...(gerritGroups.length > 0 ? { gerritGroups } : {}) }];
-  });
+  return result.data.endpoints.map(({ method, path, policy, gerritGroups }) => ({
+    route: GERRIT_ROUTE,
+    target: `${method} /a${path}`,
+    policy,
+    ...(gerritGroups.length > 0 ? { gerritGroups } : {}),
+  }));
 }
 
 /** Gerrit: `config.gerrit`, served by the `gerrit` function. */
 export const gerritModule = {
   configKey: 'gerrit',
   functionName: 'gerrit',
-  routes: Object.values(GERRIT_ROUTES),
+  routes: [GERRIT_ROUTE],
   catalog: gerritCatalog,
 } as const satisfies GatewayModule<'gerrit'>;

@@ -16,6 +16,32 @@ function refuseOnBehalfOf(body: unknown): void {
   }
 }
 
+/**
+ * JSON.parse keeps a member named `__proto__` as an own member, but copying it into a new
+ * object (as a schema does) sets the copy's prototype instead: `labels: {"__proto__": {...}}`
+ * would turn into an empty review. Such a body is refused wherever the member sits.
+ */
+function refusePrototypeKeys(value: unknown, path: string[] = ['body']): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, member] of Object.entries(value)) {
+    if (key === '__proto__') {
+      throw new ValidationError('the body has a member named __proto__', [
+        { name: [...path, key].join('.'), reason: 'no member may be named __proto__' },
+      ]);
+    }
+    refusePrototypeKeys(member, [...path, key]);
+  }
+}
+
+/** A review or submit body must be a JSON object; `null`, a list or a number is 400. */
+function requireObject(body: unknown, what: string): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ValidationError(`the ${what} body must be a JSON object`, [
+      { name: 'body', reason: 'must be a JSON object' },
+    ]);
+  }
+}
+
 function reviewInputSchema(config: GerritConfig) {
   const message = z.string().min(1).max(config.maxMessageLength);
   const commentInput = z.strictObject({
@@ -42,6 +68,22 @@ function reviewInputSchema(config: GerritConfig) {
       .regex(/^[A-Za-z0-9:._\-/]{1,100}$/, 'letters, digits and : . _ - / only, at most 100')
       .optional(),
     notify: notifySchema.optional(),
+    /** Reviewers or CCs to add with the review (ReviewerInput). */
+    reviewers: z
+      .array(
+        z.strictObject({
+          reviewer: z.string().min(1).max(256),
+          state: z.enum(['REVIEWER', 'CC', 'REMOVED']).optional(),
+          confirmed: z.boolean().optional(),
+          notify: notifySchema.optional(),
+        }),
+      )
+      .max(50)
+      .optional(),
+    ready: z.boolean().optional(),
+    work_in_progress: z.boolean().optional(),
+    drafts: z.enum(['PUBLISH', 'PUBLISH_ALL_REVISIONS', 'KEEP']).optional(),
+    omit_duplicate_comments: z.boolean().optional(),
     comments: z
       .record(z.string().min(1).max(4096), z.array(commentInput).min(1))
       .refine(
@@ -58,6 +100,8 @@ function reviewInputSchema(config: GerritConfig) {
  * label against its configured range.
  */
 export function parseReviewInput(body: unknown, config: GerritConfig): ReviewInput {
+  requireObject(body, 'review');
+  refusePrototypeKeys(body);
   refuseOnBehalfOf(body);
   const result = reviewInputSchema(config).safeParse(body);
   if (!result.success) {
@@ -124,6 +168,8 @@ export function checkLabelPolicies(
 
 /** Submit's body: nothing, or `notify`; on_behalf_of is refused like in reviews. */
 export function parseSubmitInput(body: unknown): SubmitInput {
+  requireObject(body, 'submit');
+  refusePrototypeKeys(body);
   refuseOnBehalfOf(body);
   const result = z.strictObject({ notify: notifySchema.optional() }).safeParse(body);
   if (!result.success) {

@@ -1,48 +1,56 @@
-import { ValidationError } from '../errors';
+import { NotFoundError } from '../errors';
 import type { OutboundCall } from '../http/outbound-call';
 import { withTimeout } from '../http/outbound-call';
 import type { TargetResolver } from '../middleware/authorization';
-import type { GatewayEvent, GatewayRequest } from '../middleware/request-state';
-import type { GerritConfig, GerritRouteConfig } from './config-schema';
+import type { GatewayRequest } from '../middleware/request-state';
+import type { GerritConfig, GerritEndpointConfig } from './config-schema';
+import { endpointMatcher } from './endpoint-router';
 import { requireGerritAccount } from './gerrit-account';
 import type { GerritCall } from './gerrit-client';
-import { decodeIdentifier } from './gerrit-path';
-import type { GerritRouteKey } from './module';
+import type { KnownGerritEndpoint } from './gerrit-endpoints';
+import { buildGerritPath, gerritPathOf, pathParameter } from './gerrit-request-path';
+import { gerritQuery } from './query-params';
 
-/** A Gerrit route from config and the change (and revision) it names, resolved once. */
+/** A Gerrit endpoint from config and the call it stands for, resolved once per request. */
 export interface GerritTarget {
-  route: GerritRouteKey;
-  config: GerritRouteConfig;
-  changeId?: string;
-  revisionId?: string;
+  /** The config entry: its policy and Gerrit groups. */
+  endpoint: GerritEndpointConfig;
+  /** What the gateway knows of it: kind, documented parameters. */
+  known: KnownGerritEndpoint;
+  /** Path parameters, decoded once and checked (`id`, `rev`, `file`, `group`). */
+  params: Readonly<Record<string, string>>;
+  /** Gerrit's path after `/a`, encoded for Gerrit. */
+  path: string;
+  /** The checked query, `n` capped for Query Changes. */
+  query: URLSearchParams;
 }
 
-/** A change id or revision id from the path, decoded once and checked for sanity. */
-export function pathIdentifier(event: GatewayEvent, name: 'id' | 'rev'): string {
-  const raw = event.pathParameters?.[name];
-  const value = raw === undefined ? undefined : decodeIdentifier(raw);
-  if (value === undefined || value === '' || value.length > 512 || hasControlCharacter(value)) {
-    throw new ValidationError(`the ${name === 'id' ? 'change' : 'revision'} id is invalid`, [
-      { name: `params.${name}`, reason: 'must be a Gerrit identifier of 1 to 512 characters' },
-    ]);
-  }
-  return value;
-}
-
-/** Policy of a gerrit route from config; the target is the change (and revision) asked for. */
-export function gerritTarget(
-  gerrit: GerritConfig,
-  route: GerritRouteKey,
-): TargetResolver<GerritTarget> {
-  const config = gerrit.routes[route];
+/**
+ * Resolves `ANY /gerrit/a/{proxy+}` to a configured endpoint. A path with a `.`/`..` segment
+ * in any encoding is 400; a method and path not on the allowlist is 404 (not 403, so the list
+ * cannot be probed); bad ids or query parameters are 400, before any policy or Gerrit call.
+ */
+export function gerritTarget(gerrit: GerritConfig): TargetResolver<GerritTarget> {
+  const match = endpointMatcher(gerrit.endpoints);
   return (event) => {
-    if (route === 'query') return { target: { route, config }, policy: config.policy };
-    const changeId = pathIdentifier(event, 'id');
-    const revisionId = route === 'review' ? pathIdentifier(event, 'rev') : undefined;
+    const method = event.requestContext?.http?.method ?? '';
+    const rawPath = gerritPathOf(event.rawPath ?? '');
+    const found = match(method, rawPath);
+    if (!found) {
+      throw new NotFoundError(
+        `${method} /a${rawPath} is not a Gerrit endpoint this gateway serves`,
+      );
+    }
+    const params: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(found.rawParams)) {
+      params[name] = pathParameter(name, raw);
+    }
+    const path = buildGerritPath(found.known.path, params);
+    const query = gerritQuery(found.known, event.rawQueryString, gerrit.maxChanges);
     return {
-      target: { route, config, changeId, ...(revisionId ? { revisionId } : {}) },
-      name: revisionId ? `${changeId}/revisions/${revisionId}` : changeId,
-      policy: config.policy,
+      target: { endpoint: found.config, known: found.known, params, path, query },
+      name: `${found.known.method} /a${found.known.path}`,
+      policy: found.config.policy,
     };
   };
 }
@@ -59,8 +67,4 @@ export function callerCall(
   request.audit.gerritAccount = runAs;
   const call: OutboundCall = withTimeout(request.call, gerrit.timeoutMs);
   return { ...call, runAs };
-}
-
-function hasControlCharacter(value: string): boolean {
-  return [...value].some((character) => (character.codePointAt(0) ?? 0) < 0x20);
 }

@@ -6,7 +6,7 @@ import type { CoreConfig } from '../config/schema';
 import { InternalError } from '../errors';
 import type { HttpResponse } from '../http/responses';
 import { audit } from './audit';
-import { authentication } from './authentication';
+import { authentication, type BasicAuthenticationOptions } from './authentication';
 import { authorization, type AdditionalCheck, type TargetResolver } from './authorization';
 import { correlation } from './correlation';
 import { problemErrors } from './problem-errors';
@@ -29,6 +29,8 @@ export interface GatewayRouteOptions<Target> {
   verifier: Pick<TokenVerifier, 'verify'>;
   /** Time kept back from the Lambda's remaining time for answering. */
   lambdaMarginMs?: number;
+  /** Also accept Basic with the token as password (see authentication.ts); off by default. */
+  basicAuthentication?: BasicAuthenticationOptions;
 }
 
 /**
@@ -62,7 +64,12 @@ export function gatewayRoute<Target>(
     },
   )
     .use(correlation({ logger, route: options.route, lambdaMarginMs: options.lambdaMarginMs }))
-    .use(authentication({ verifier: options.verifier }))
+    .use(
+      authentication({
+        verifier: options.verifier,
+        ...(options.basicAuthentication ? { basic: options.basicAuthentication } : {}),
+      }),
+    )
     .use(
       authorization({
         resolveTarget: options.resolveTarget,

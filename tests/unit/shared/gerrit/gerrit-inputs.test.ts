@@ -4,7 +4,8 @@ import { gerritSchema } from '../../../../shared/gerrit/config-schema';
 import { ForbiddenError, ValidationError } from '../../../../shared/errors';
 import { gerritAccountFor, requireGerritAccount } from '../../../../shared/gerrit/gerrit-account';
 import { decodeIdentifier, encodeChangeId } from '../../../../shared/gerrit/gerrit-path';
-import { parseQueryChangesParams } from '../../../../shared/gerrit/query-params';
+import { knownGerritEndpoint } from '../../../../shared/gerrit/gerrit-endpoints';
+import { gerritQuery } from '../../../../shared/gerrit/query-params';
 import { checkLabelPolicies, parseReviewInput } from '../../../../shared/gerrit/review-input';
 
 const policy = { anyOf: [{ group: 'developers' }, { scope: 'gerrit:review' }] };
@@ -16,7 +17,7 @@ const gerrit = gerritSchema.parse({
     'Code-Review': { min: -2, max: 2, values: { '+2': { group: 'release-managers' } } },
     Verified: { min: -1, max: 1, policy: { scope: 'gerrit:review' } },
   },
-  routes: { query: { policy }, get: { policy }, review: { policy }, submit: { policy } },
+  endpoints: [{ method: 'GET', path: '/changes/', policy }],
 });
 
 const person = (groups: string[], scopes: string[] = []): Principal => ({
@@ -40,20 +41,23 @@ function thrown(action: () => unknown): unknown {
 }
 
 describe('Gerrit request inputs', () => {
-  it('happy flow: n is capped by config and defaults to the cap; o may repeat', () => {
+  const queryChanges = knownGerritEndpoint('GET', '/changes/');
+  if (!queryChanges) throw new Error('Query Changes is a known endpoint');
+
+  it('happy flow: n is capped by config and defaults to the cap; q and o may repeat', () => {
     expect(
-      parseQueryChangesParams('q=status:open&n=5000&o=LABELS&o=CURRENT_REVISION', 100),
-    ).toEqual({
-      q: 'status:open',
-      n: 100,
-      options: ['LABELS', 'CURRENT_REVISION'],
-    });
-    expect(parseQueryChangesParams('S=20', 50)).toEqual({ n: 50, start: 20, options: [] });
+      gerritQuery(
+        queryChanges,
+        'q=status:open&q=owner:self&n=5000&o=LABELS&o=CURRENT_REVISION',
+        100,
+      ).toString(),
+    ).toBe('q=status%3Aopen&q=owner%3Aself&n=100&o=LABELS&o=CURRENT_REVISION');
+    expect(gerritQuery(queryChanges, 'S=20', 50).toString()).toBe('S=20&n=50');
   });
 
   it('error flow: unknown parameters, bad numbers and bad options are 400 naming each', () => {
     const error = thrown(() =>
-      parseQueryChangesParams('n=0&S=-1&o=labels;rm&skip-visibility=1', 50),
+      gerritQuery(queryChanges, 'n=0&S=-1&o=labels;rm&skip-visibility=1', 50),
     );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).invalidParams.map((param) => param.name).sort()).toEqual([
@@ -70,7 +74,7 @@ describe('Gerrit request inputs', () => {
         {
           message: 'x'.repeat(21),
           notify: 'EVERYONE',
-          drafts: 'PUBLISH',
+          robot_comments: {},
           labels: { 'Code-Review': 1.5 },
         },
         gerrit,
