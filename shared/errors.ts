@@ -86,8 +86,8 @@ export class InvalidTokenError extends AuthenticationError {
   override readonly slug = 'invalid-token';
   override readonly title = 'Invalid token';
 
-  constructor(detail: string) {
-    super(detail, `Bearer realm="crossgate", error="invalid_token"`);
+  constructor(detail: string, challenge = `Bearer realm="crossgate", error="invalid_token"`) {
+    super(detail, challenge);
   }
 }
 

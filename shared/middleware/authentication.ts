@@ -36,6 +36,9 @@ export function authentication(options: AuthenticationOptions): GatewayMiddlewar
   const challenge = options.basic
     ? 'Bearer realm="crossgate", Basic realm="crossgate"'
     : 'Bearer realm="crossgate"';
+  const invalid = options.basic
+    ? 'Bearer realm="crossgate", error="invalid_token", Basic realm="crossgate"'
+    : undefined;
 
   const authenticationBefore = async (request: GatewayMiddlewareRequest): Promise<void> => {
     const header = request.event.headers?.authorization?.trim();
@@ -54,17 +57,18 @@ export function authentication(options: AuthenticationOptions): GatewayMiddlewar
         options.basic
           ? 'the Authorization header is neither a Bearer token nor Basic with the token as password'
           : 'the Authorization header is not a Bearer token',
+        invalid,
       );
     }
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 1 || colon === decoded.length - 1) {
-      throw new InvalidTokenError('Basic credentials must be user:token');
+      throw new InvalidTokenError('Basic credentials must be user:token', invalid);
     }
     const principal = await options.verifier.verify(decoded.slice(colon + 1));
     // The user name is never trusted for identity; it must only agree with the token.
     if (options.basic.accountOf(principal) !== decoded.slice(0, colon)) {
-      throw new InvalidTokenError("the Basic user name is not the token's account");
+      throw new InvalidTokenError("the Basic user name is not the token's account", invalid);
     }
     state.principal = principal;
   };

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import configDocument from '../../../config/crossgate.json' with { type: 'json' };
 import { createGerritHandler } from '../../../shared/gerrit/handler';
@@ -12,10 +11,10 @@ import { GerritClient } from '../../../shared/gerrit/gerrit-client';
 import { GerritGroupMembership } from '../../../shared/gerrit/group-membership';
 import type { HttpResponse } from '../../../shared/http/responses';
 import { logger } from '../../../shared/logging/logger';
-import type { GatewayEvent } from '../../../shared/middleware/request-state';
 import { SecretCache } from '../../../shared/secrets/secret-cache';
 import { withSection } from '../../helpers/config';
 import { standInInspector } from '../../helpers/gerrit-stand-in';
+import { httpApiEvent, lambdaContext } from '../../helpers/lambda-event';
 import { testStack, token } from '../../helpers/stack';
 
 let standIn: GerritStandIn;
@@ -24,46 +23,46 @@ let handler: ReturnType<typeof createGerritHandler>;
 let membership: GerritGroupMembership;
 let clock = Date.now();
 
-const routeKeys = {
-  query: 'GET /gerrit/changes',
-  submit: 'POST /gerrit/changes/{id}/submit',
-  review: 'POST /gerrit/changes/{id}/revisions/{rev}/review',
-};
+const ROUTE = 'ANY /gerrit/a/{proxy+}';
 
-function event(
-  routeKey: string,
-  bearer: string,
-  options: { id?: string; rev?: string; body?: string; contentType?: string } = {},
-): GatewayEvent {
-  const [method = 'GET', path = '/'] = routeKey.split(' ');
-  const rawPath = path.replace('{id}', options.id ?? '').replace('{rev}', options.rev ?? '');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString: '',
+/** A request as API Gateway hands it to the gerrit function: the Gerrit path after /gerrit/a. */
+function gerritEvent(
+  method: string,
+  pathAndQuery: string,
+  authorization: string,
+  options: { body?: string; contentType?: string } = {},
+) {
+  const [path = '/', query = ''] = pathAndQuery.split('?');
+  const event = httpApiEvent(ROUTE, {
+    method,
+    path: `/gerrit/a${path}`,
     headers: {
-      authorization: `Bearer ${bearer}`,
+      authorization,
       ...(options.body ? { 'content-type': options.contentType ?? 'application/json' } : {}),
     },
-    pathParameters: {
-      ...(options.id ? { id: options.id } : {}),
-      ...(options.rev ? { rev: options.rev } : {}),
-    },
-    body: options.body,
-    isBase64Encoded: false,
-    requestContext: { http: { method, path: rawPath } },
-  } as unknown as GatewayEvent;
+    pathParameters: { proxy: decodeURIComponent(path.slice(1)) },
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
+  return { ...event, rawQueryString: query };
 }
-
-const lambdaContext = { getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
 async function invoke(
-  request: GatewayEvent,
-): Promise<HttpResponse & { json: Record<string, unknown> }> {
-  const response = await handler(request, lambdaContext);
-  return { ...response, json: JSON.parse(String(response.body)) as Record<string, unknown> };
+  method: string,
+  pathAndQuery: string,
+  who: string,
+  options: { body?: string; contentType?: string; authorization?: string } = {},
+): Promise<HttpResponse & { text: string; json: () => unknown }> {
+  const authorization = options.authorization ?? `Bearer ${await token(who)}`;
+  const response = await handler(
+    gerritEvent(method, pathAndQuery, authorization, options),
+    lambdaContext(10_000),
+  );
+  const text = String(response.body ?? '');
+  return { ...response, text, json: () => JSON.parse(text) as unknown };
 }
+
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 beforeAll(async () => {
   const stack = testStack();
@@ -73,9 +72,10 @@ beforeAll(async () => {
   const secretId = `crossgate-test/gerrit-handler-${randomUUID()}`;
   await seedGerritSecret(stack.moto.endpoint, stack.moto.region, standIn.serviceAccount, secretId);
 
-  const document = structuredClone(configDocument) as unknown as {
-    gerrit: Record<string, unknown> & { routes: Record<string, unknown> };
-  };
+  const document: { gerrit: { endpoints: unknown[] } & Record<string, unknown> } & Record<
+    string,
+    unknown
+  > = structuredClone(configDocument);
   // ops-agent is mapped to "no Gerrit account"; submit needs only the Gerrit group here, so
   // that the group check is what decides.
   document.gerrit.account = {
@@ -83,10 +83,14 @@ beforeAll(async () => {
     map: { 'ops-agent': null },
     unmapped: 'passthrough',
   };
-  document.gerrit.routes.submit = {
-    policy: { authenticated: true },
-    gerritGroups: ['Release Managers'],
-  };
+  // and the server version is for admins only, so that a listed endpoint can be refused.
+  document.gerrit.endpoints = configDocument.gerrit.endpoints.map((endpoint): unknown =>
+    endpoint.path.endsWith('/submit')
+      ? { ...endpoint, policy: { authenticated: true } }
+      : endpoint.path === '/config/server/version'
+        ? { ...endpoint, policy: { group: 'admins' } }
+        : endpoint,
+  );
   const config = parseGatewayConfig(document, {
     CROSSGATE_COGNITO_USER_POOL_ID: stack.cognito.userPoolId,
     CROSSGATE_COGNITO_CLIENT_ID: stack.cognito.clientId,
@@ -130,12 +134,144 @@ const groupLookups = async () =>
     request.url.startsWith('/a/accounts/self/groups'),
   );
 
+describe('gerrit function: the allowlist and its policies', () => {
+  it("happy flow: a listed endpoint answers as Gerrit does, )]}' line included, as the caller", async () => {
+    const response = await invoke('GET', '/changes/demo~1?o=LABELS', 'bob');
+    expect(response.statusCode).toBe(200);
+    expect(response.text.startsWith(")]}'\n")).toBe(true);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    const [request] = await inspector.requests();
+    expect(request).toMatchObject({
+      method: 'GET',
+      runAs: 'bob',
+      url: '/a/changes/demo~1?o=LABELS',
+    });
+  });
+
+  it('happy flow: n is capped at maxChanges, and set to it when absent', async () => {
+    await invoke('GET', '/changes/?q=status:open&n=5000', 'bob');
+    await invoke('GET', '/changes/?q=status:open', 'bob');
+    const urls = (await inspector.requests()).map((request) => request.url);
+    expect(urls).toEqual(['/a/changes/?q=status%3Aopen&n=50', '/a/changes/?q=status%3Aopen&n=50']);
+  });
+
+  it('error flow: an endpoint not on the list is 404 problem+json, and Gerrit is not called', async () => {
+    for (const [method, path] of [
+      ['DELETE', '/changes/demo~1'],
+      ['POST', '/changes/demo~1/abandon'],
+      ['GET', '/plugins/'],
+      ['GET', '/accounts/alice'],
+    ] as const) {
+      const response = await invoke(method, path, 'bob');
+      expect(response.statusCode, `${method} ${path}`).toBe(404);
+      expect(response.headers['content-type']).toBe('application/problem+json');
+    }
+    expect(await inspector.requests()).toEqual([]);
+  });
+
+  it('error flow: a listed endpoint the caller may not use is 403 naming the missing permission', async () => {
+    const response = await invoke('GET', '/config/server/version', 'bob');
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({
+      missingPermission: 'group:admins',
+      detail: expect.stringContaining('GET /a/config/server/version'),
+    });
+    expect(await inspector.requests()).toEqual([]);
+  });
+
+  it("error flow: Gerrit's own 404 passes through as Gerrit's plain text", async () => {
+    const response = await invoke('GET', '/changes/demo~4040', 'bob');
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.text).toMatch(/Not found/);
+  });
+});
+
+describe('gerrit function: hardening', () => {
+  it('error flow: a change id that decodes to . or .. once or twice is 400 and never reaches Gerrit', async () => {
+    for (const path of [
+      '/changes/%2e',
+      '/changes/%2e%2e',
+      '/changes/%252e',
+      '/changes/%252e%252e/detail',
+    ]) {
+      const response = await invoke('GET', path, 'bob');
+      expect(response.statusCode, path).toBe(400);
+      expect(response.headers['content-type']).toBe('application/problem+json');
+    }
+    expect(await inspector.requests()).toEqual([]);
+  });
+
+  it('error flow: a review body that is null or has __proto__ members is 400, nothing posted', async () => {
+    for (const body of [
+      'null',
+      '{"labels":{"__proto__":{"Code-Review":1}}}',
+      '{"comments":{"__proto__":[{"line":1,"message":"x"}]}}',
+    ]) {
+      const response = await invoke('POST', '/changes/demo~1/revisions/current/review', 'bob', {
+        body,
+      });
+      expect(response.statusCode, body).toBe(400);
+    }
+    expect(await inspector.requests()).toEqual([]);
+  });
+
+  it('error flow: on_behalf_of is refused with 400', async () => {
+    const response = await invoke('POST', '/changes/demo~1/revisions/current/review', 'bob', {
+      body: '{"labels":{"Code-Review":1},"on_behalf_of":"alice"}',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ detail: expect.stringMatching(/on_behalf_of/) });
+  });
+
+  it('error flow: a review body that is not JSON is 415 / 400 problem+json', async () => {
+    const path = '/changes/1/revisions/current/review';
+    expect(
+      (await invoke('POST', path, 'bob', { body: 'message=hi', contentType: 'text/plain' }))
+        .statusCode,
+    ).toBe(415);
+    expect((await invoke('POST', path, 'bob', { body: '{"labels":' })).statusCode).toBe(400);
+    expect((await invoke('POST', path, 'bob', { body: '{"robot_comments":{}}' })).statusCode).toBe(
+      400,
+    );
+    expect(await inspector.requests()).toEqual([]);
+  });
+});
+
+describe('gerrit function: credentials', () => {
+  it('happy flow: Basic whose password is the token, with the Gerrit account as user name', async () => {
+    const response = await invoke('GET', '/accounts/self', 'bob', {
+      authorization: basic('bob', await token('bob')),
+    });
+    expect(response.statusCode).toBe(200);
+    const [request] = await inspector.requests();
+    expect(request).toMatchObject({ runAs: 'bob' });
+  });
+
+  it('error flow: Basic with another user name is 401, and Gerrit is not called', async () => {
+    const response = await invoke('GET', '/accounts/self', 'bob', {
+      authorization: basic('alice', await token('bob')),
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/Basic realm="crossgate"/);
+    expect(response.text).not.toContain('eyJ');
+    expect(await inspector.requests()).toEqual([]);
+  });
+
+  it('error flow: Basic with a password that is not a valid token is 401', async () => {
+    const response = await invoke('GET', '/accounts/self', 'bob', {
+      authorization: basic('bob', 'not-a-token'),
+    });
+    expect(response.statusCode).toBe(401);
+  });
+});
+
 describe('gerrit function with its Gerrit group check', () => {
   it('error flow: a caller with no Gerrit account gets 403 and Gerrit is never called', async () => {
-    const response = await invoke(event(routeKeys.query, await token('ops-agent')));
+    const response = await invoke('GET', '/changes/', 'ops-agent');
     expect(response.statusCode).toBe(403);
     expect(response.headers['content-type']).toBe('application/problem+json');
-    expect(response.json).toMatchObject({
+    expect(response.json()).toMatchObject({
       detail: expect.stringMatching(/ops-agent has no Gerrit account/),
       missingPermission: 'gerrit-account',
     });
@@ -143,20 +279,20 @@ describe('gerrit function with its Gerrit group check', () => {
   });
 
   it('error flow: bob is not in "Release Managers" in Gerrit: 403 and no submit reaches Gerrit', async () => {
-    const response = await invoke(event(routeKeys.submit, await token('bob'), { id: 'demo~5' }));
+    const response = await invoke('POST', '/changes/demo~5/submit', 'bob');
     expect(response.statusCode).toBe(403);
-    expect(response.json).toMatchObject({ missingPermission: 'gerritGroup:Release Managers' });
+    expect(response.json()).toMatchObject({ missingPermission: 'gerritGroup:Release Managers' });
     const requests = await inspector.requests();
     expect(requests.map((request) => [request.method, request.url, request.runAs])).toEqual([
       ['GET', '/a/accounts/self/groups/', 'bob'],
     ]);
   });
 
-  it('happy flow: alice passes the group check, Gerrit decides (409), and her groups are cached', async () => {
-    const first = await invoke(event(routeKeys.submit, await token('alice'), { id: 'demo~5' }));
+  it('happy flow: alice passes the group check, Gerrit decides (409, its text), and her groups are cached', async () => {
+    const first = await invoke('POST', '/changes/demo~5/submit', 'alice');
     expect(first.statusCode).toBe(409);
-    expect(first.json).toMatchObject({ detail: 'needs Code-Review' });
-    const second = await invoke(event(routeKeys.submit, await token('alice'), { id: 'demo~5' }));
+    expect(first.text).toMatch(/needs Code-Review/);
+    const second = await invoke('POST', '/changes/demo~5/revisions/current/submit', 'alice');
     expect(second.statusCode).toBe(409);
     expect(await groupLookups()).toHaveLength(1);
   });
@@ -165,49 +301,15 @@ describe('gerrit function with its Gerrit group check', () => {
     await inspector.group('Release Managers', { add: ['bob'] });
     try {
       // Still cached from the earlier test: bob is refused without asking Gerrit.
-      const cached = await invoke(event(routeKeys.submit, await token('bob'), { id: 'demo~5' }));
+      const cached = await invoke('POST', '/changes/demo~5/submit', 'bob');
       expect(cached.statusCode).toBe(403);
       expect(await groupLookups()).toHaveLength(0);
       clock += 61_000;
-      const fresh = await invoke(event(routeKeys.submit, await token('bob'), { id: 'demo~5' }));
+      const fresh = await invoke('POST', '/changes/demo~5/submit', 'bob');
       expect(fresh.statusCode).toBe(409);
       expect(await groupLookups()).toHaveLength(1);
     } finally {
       await inspector.group('Release Managers', { remove: ['bob'] });
     }
-  });
-
-  it('error flow: a review body that is not JSON is 415 / 400 problem+json', async () => {
-    const bob = await token('bob');
-    const wrongType = await invoke(
-      event(routeKeys.review, bob, {
-        id: '1',
-        rev: 'current',
-        body: 'message=hi',
-        contentType: 'text/plain',
-      }),
-    );
-    expect(wrongType.statusCode).toBe(415);
-    const broken = await invoke(
-      event(routeKeys.review, bob, { id: '1', rev: 'current', body: '{"labels":' }),
-    );
-    expect(broken.statusCode).toBe(400);
-    const unknownField = await invoke(
-      event(routeKeys.review, bob, {
-        id: '1',
-        rev: 'current',
-        body: '{"reviewers":[{"reviewer":"alice"}]}',
-      }),
-    );
-    expect(unknownField.statusCode).toBe(400);
-    expect(await inspector.requests()).toEqual([]);
-  });
-
-  it('error flow: a route key the function does not serve is 404 problem+json', async () => {
-    const response = await invoke(
-      event('DELETE /gerrit/changes/{id}', await token('bob'), { id: '1' }),
-    );
-    expect(response.statusCode).toBe(404);
-    expect(response.headers['content-type']).toBe('application/problem+json');
   });
 });
