@@ -85,10 +85,12 @@ export function proxyPathOf(rawPath: string, service: string): string {
 /**
  * Query strings passed on as sent, except what a server could read two ways: `#` (the rest
  * would become a fragment and be dropped), whitespace and control characters (request
- * splitting), non-ASCII, and `%` not followed by two hex digits (servers differ on those).
+ * splitting), non-ASCII, `"`, `'`, `<` and `>` (the WHATWG URL parser under fetch rewrites
+ * them as %22, %27, %3C, %3E, so the service would not get what was sent; found by
+ * tests/fuzz), and `%` not followed by two hex digits (servers differ on those).
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const AMBIGUOUS_QUERY = /[#\u0000-\u0020\u007f-\uffff]|%(?![0-9A-Fa-f]{2})/;
+const AMBIGUOUS_QUERY = /[#"'<>\u0000-\u0020\u007f-\uffff]|%(?![0-9A-Fa-f]{2})/;
 
 /**
  * The service URL joined with the upstream path and the caller's query string, as sent.

@@ -155,11 +155,12 @@ describe('TokenVerifier against moto (Cognito) and oidc-provider', () => {
   });
 
   it.each([
-    ['three dots', 'a.b.c'],
-    ['not a JWT', 'hello'],
-    ['bad base64 JSON', 'eyJhbGciOi.eyJzdWIi.sig'],
-  ])('error flow: a malformed token (%s) is rejected', async (_name, value) => {
-    await expectInvalid(value, 'token is not a well-formed JWT');
+    ['three one-character segments', 'a.b.c', 'token is not in canonical base64url encoding'],
+    ['not a JWT', 'hello', 'token is not a well-formed JWT'],
+    ['truncated base64', 'eyJhbGciOi.eyJzdWIi.sig', 'token is not in canonical base64url encoding'],
+    ['canonical base64 that is not JSON', 'AAAA.AAAA.AAAA', 'token is not a well-formed JWT'],
+  ])('error flow: a malformed token (%s) is rejected', async (_name, value, detail) => {
+    await expectInvalid(value, detail);
   });
 
   it('error flow: a token over 8 KiB is rejected before parsing', async () => {
