@@ -98,7 +98,7 @@ export class GcpCredentials {
       onStaleToken: (key, error, expiresAt) =>
         this.options.logger?.warn('Google token refresh failed; serving the cached token', {
           // The key is `id <audience>` or `access <scopes>`: no token, no secret.
-          token: key,
+          tokenFor: key,
           expiresInSeconds: Math.round((expiresAt - this.options.now()) / 1000),
           reason: error instanceof Error ? error.name : 'unknown',
         }),
