@@ -1,17 +1,19 @@
 import { InvalidTokenError } from '../errors';
 
 /**
- * Value of each base64url character (RFC 4648 §5), -1 for anything else. A table lookup per
- * character: this runs on every request before the verified-token cache, so it must cost
- * less than the cache lookup it protects. Written by hand because base64url decoders
- * (Buffer, atob, aws-jwt-verify) are lenient on purpose: they accept `=` padding and ignore
- * the unused low bits of the last character, which is how one token gets many strings.
+ * Value of each base64url character (RFC 4648 §5), -1 for anything else, for the check of a
+ * segment's last character. Written by hand because base64url decoders (Buffer, atob,
+ * aws-jwt-verify) are lenient on purpose: they accept `=` padding and ignore the unused low
+ * bits of the last character, which is how one token gets many strings. This runs on every
+ * request before the verified-token cache, so it must cost less than the lookup it protects.
  */
 const BASE64URL_VALUE = new Int8Array(128).fill(-1);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 for (let index = 0; index < ALPHABET.length; index += 1) {
   BASE64URL_VALUE[ALPHABET.charCodeAt(index)] = index;
 }
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export interface TokenPrecheckOptions {
   /** Tokens longer than this (in bytes) are refused before any parsing. */
@@ -30,33 +32,31 @@ export interface TokenPrecheckOptions {
  */
 export function assertCanonicalJwt(token: string, options: TokenPrecheckOptions): void {
   // Every accepted character is ASCII, so length in UTF-16 units is the byte length; a
-  // non-ASCII character fails the alphabet check below anyway.
+  // non-ASCII character fails the shape check below anyway.
   if (token.length > options.maxTokenBytes) {
     throw new InvalidTokenError(`token is larger than ${options.maxTokenBytes} bytes`);
   }
-  const firstDot = token.indexOf('.');
-  const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
-  if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
-    throw new InvalidTokenError('token is not a well-formed JWT');
+  // One regular expression for the shape (three non-empty base64url segments): V8 runs it
+  // several times faster than a loop over the characters.
+  if (!COMPACT_JWS.test(token)) {
+    throw new InvalidTokenError(
+      token.includes('=')
+        ? 'token is not in canonical base64url encoding'
+        : 'token is not a well-formed JWT',
+    );
   }
-  assertCanonicalSegment(token, 0, firstDot);
-  assertCanonicalSegment(token, firstDot + 1, secondDot);
-  assertCanonicalSegment(token, secondDot + 1, token.length);
+  const firstDot = token.indexOf('.');
+  const secondDot = token.indexOf('.', firstDot + 1);
+  assertCanonicalTail(token, firstDot, firstDot);
+  assertCanonicalTail(token, secondDot, secondDot - firstDot - 1);
+  assertCanonicalTail(token, token.length, token.length - secondDot - 1);
 }
 
-/** One base64url segment [start, end): non-empty, a length an encoder produces, zero tail bits. */
-function assertCanonicalSegment(token: string, start: number, end: number): void {
-  const length = end - start;
-  if (length === 0) throw new InvalidTokenError('token is not a well-formed JWT');
-  for (let index = start; index < end; index += 1) {
-    const code = token.charCodeAt(index);
-    if (code === 0x3d) {
-      throw new InvalidTokenError('token is not in canonical base64url encoding');
-    }
-    if (code >= 128 || BASE64URL_VALUE[code] === -1) {
-      throw new InvalidTokenError('token is not a well-formed JWT');
-    }
-  }
+/**
+ * The segment ending at `end` (exclusive), `length` characters long: a length an encoder
+ * produces (not 4n+1), and zero unused bits in its last character.
+ */
+function assertCanonicalTail(token: string, end: number, length: number): void {
   const rest = length % 4;
   if (rest === 0) return;
   if (rest === 1) throw new InvalidTokenError('token is not in canonical base64url encoding');
