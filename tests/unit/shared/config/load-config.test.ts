@@ -18,7 +18,11 @@ describe('parseConfig', () => {
     const config = parseConfig(configDocument(), unitTestEnv);
     expect(config.issuers.map((issuer) => issuer.name)).toEqual(['cognito', 'machines']);
     expect(config.routes['GET /me']?.policy).toEqual({ authenticated: true });
-    expect(config.jwks).toEqual({ timeoutMs: 3000, refetchIntervalSeconds: 10 });
+    expect(config.jwks).toEqual({
+      timeoutMs: 3000,
+      totalTimeoutMs: 5000,
+      refetchIntervalSeconds: 10,
+    });
     expect(config.auth.maxTokenBytes).toBe(8192);
   });
 
@@ -68,6 +72,7 @@ describe('parseConfig', () => {
     const document = { ...configDocument(), stages: { prod: { jwks: { timeoutMs: 1500 } } } };
     expect(parseConfig(document, { ...unitTestEnv, CROSSGATE_STAGE: 'prod' }).jwks).toEqual({
       timeoutMs: 1500,
+      totalTimeoutMs: 5000,
       refetchIntervalSeconds: 10,
     });
     expect(parseConfig(document, { ...unitTestEnv, CROSSGATE_STAGE: 'dev' }).jwks.timeoutMs).toBe(
