@@ -3,11 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretsManagerClient } from '../../local/seed/moto-clients';
 import { ASSERTION_KEYS_SECRET_ID, seedAssertionKeys } from '../../local/seed/assertion-keys';
-import {
-  addNextKey,
-  promoteNextKey,
-  pruneRetiredKeys,
-} from '../../shared/assertion/key-rotation';
+import { addNextKey, promoteNextKey, pruneRetiredKeys } from '../../shared/assertion/key-rotation';
 import type { AssertionKeySetDocument } from '../../shared/assertion/key-set';
 import { callGateway, testStack, token } from '../helpers/stack';
 

@@ -21,6 +21,8 @@ import { testStack } from '../../../helpers/stack';
 let standIn: GerritStandIn;
 let inspector: ReturnType<typeof standInInspector>;
 let secrets: SecretCache;
+/** GetSecretValue calls of `secrets`, through its observer. */
+let secretFetches = 0;
 let client: GerritClient;
 const secretId = `crossgate-test/gerrit-${randomUUID()}`;
 
@@ -44,7 +46,10 @@ beforeAll(async () => {
   standIn = await startGerritStandIn();
   inspector = standInInspector(standIn.url);
   await seedGerritSecret(moto.endpoint, moto.region, standIn.serviceAccount, secretId);
-  secrets = new SecretCache({ client: secretsManagerClient(moto.endpoint, moto.region) });
+  secrets = new SecretCache({
+    client: secretsManagerClient(moto.endpoint, moto.region),
+    observer: { onFetch: () => (secretFetches += 1) },
+  });
   client = new GerritClient({
     baseUrl: standIn.url,
     credentialsSecretId: secretId,
@@ -274,7 +279,7 @@ describe('GerritClient against the Gerrit stand-in', () => {
     const moto = testStack().moto;
     if (!moto) throw new Error('moto is not running');
     await client.getChange('1', [], as('bob')); // cached credentials
-    const fetchesBefore = secrets.fetchCount;
+    const fetchesBefore = secretFetches;
     const rotated = { username: 'crossgate-svc', password: `rotated-${randomUUID()}` };
     await inspector.settings({ servicePassword: rotated.password });
     await seedGerritSecret(moto.endpoint, moto.region, rotated, secretId);
@@ -282,7 +287,7 @@ describe('GerritClient against the Gerrit stand-in', () => {
 
     const change = await client.getChange('1', [], as('bob'));
     expect(change._number).toBe(1);
-    expect(secrets.fetchCount).toBe(fetchesBefore + 1);
+    expect(secretFetches).toBe(fetchesBefore + 1);
     expect((await inspector.requests()).map((request) => request.status)).toEqual([401, 200]);
   });
 
