@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listenOn } from '../listen';
+import { listenOn, readBody, Router, sendJson, StandInError } from '../stand-in';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   decodeJwt,
@@ -28,7 +28,7 @@ import { verifySigV4 } from './aws-sigv4';
  * - `POST /token` (OAuth2 JWT-bearer grant for service-account keys): the assertion's RS256
  *   signature is verified against the registered key, `aud` must be Google's token URL.
  * - `GET /oauth2/v3/certs` (JWKS) and `/oauth2/v1/certs` (PEM keys by kid): what ID tokens
- *   are verified against. ID tokens are RS256 with Google's claims: iss, aud, azp, sub,
+ *   are verified against, cacheable as Google serves them. ID tokens are RS256 with Google's claims: iss, aud, azp, sub,
  *   email, email_verified, iat, exp one hour ahead.
  * - `/__admin/*`: counters of mints, fault switches and key rotation, for tests.
  */
@@ -73,6 +73,8 @@ export interface MintCounters {
   idTokensByAudience: Record<string, number>;
   /** Requests refused, per endpoint. */
   refused: Record<string, number>;
+  /** Answers from /oauth2/v1/certs and /oauth2/v3/certs: how often verifiers refetch the keys. */
+  certsServed: number;
 }
 
 export interface ServiceAccountKey {
@@ -160,6 +162,7 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
     jwtBearerIdToken: 0,
     idTokensByAudience: {},
     refused: {},
+    certsServed: 0,
   });
   let counters = emptyCounters();
   const defaultFaults: FaultSettings = { mode: 'normal', delayMs: 0, tokenLifetimeSeconds: 3600 };
@@ -476,28 +479,92 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
     return { access_token: token, expires_in: lifetime(), token_type: 'Bearer' };
   };
 
-  const admin = async (request: IncomingMessage, path: string, body: Record<string, unknown>) => {
-    if (path === '/__admin/counters' && request.method === 'GET') return counters;
-    if (path === '/__admin/faults' && request.method === 'GET') return faults;
-    if (path === '/__admin/faults' && request.method === 'POST') {
-      changeFaults(body as Partial<FaultSettings>);
-      return faults;
-    }
-    if (path === '/__admin/reset' && request.method === 'POST') {
-      changeFaults(defaultFaults);
-      counters = emptyCounters();
-      return { faults, counters };
-    }
-    throw new HttpProblem(404, { error: 'not_found' });
-  };
-
   // ---------------------------------------------------------------------------
   // HTTP plumbing
   // ---------------------------------------------------------------------------
 
+  /** What every Google route gets: the request, its URL and its body, parsed on demand. */
+  interface GoogleRequest {
+    request: IncomingMessage;
+    url: URL;
+    params: Record<string, string>;
+    form: URLSearchParams;
+    json: () => Record<string, unknown>;
+  }
+  type GoogleHandler = (request: GoogleRequest) => Promise<unknown> | unknown;
+
+  /** Google's endpoints: a new one is one entry here. */
+  const routes = new Router<GoogleHandler>([
+    {
+      method: 'GET',
+      path: '/oauth2/v3/certs',
+      handler: () => {
+        counters.certsServed += 1;
+        return new Cacheable({ keys: [signingJwk] });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/oauth2/v1/certs',
+      handler: () => {
+        counters.certsServed += 1;
+        return new Cacheable({ [signingKid]: signingPem });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/tokeninfo',
+      handler: ({ url }) => tokenInfo(url.searchParams.get('access_token') ?? ''),
+    },
+    { method: 'POST', path: '/v1/token', handler: ({ form }) => sts(form) },
+    { method: 'POST', path: '/token', handler: ({ form }) => jwtBearer(form) },
+    {
+      // The last segment is `{email}:{method}`, Google's custom-method syntax.
+      method: 'POST',
+      path: '/v1/projects/-/serviceAccounts/:call',
+      handler: ({ request, params, json }) => {
+        const call = /^([^:]+):(generateAccessToken|generateIdToken)$/.exec(params.call ?? '');
+        if (!call?.[1] || !call[2]) throw new HttpProblem(404, { error: 'not_found' });
+        return iamCredentials(
+          request,
+          call[1],
+          call[2] as 'generateAccessToken' | 'generateIdToken',
+          json(),
+        );
+      },
+    },
+  ]);
+  const adminRoutes = new Router<GoogleHandler>([
+    { method: 'GET', path: '/__admin/counters', handler: () => counters },
+    { method: 'GET', path: '/__admin/faults', handler: () => faults },
+    {
+      method: 'POST',
+      path: '/__admin/faults',
+      handler: ({ json }) => {
+        changeFaults(json() as Partial<FaultSettings>);
+        return faults;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/__admin/reset',
+      handler: () => {
+        changeFaults(defaultFaults);
+        counters = emptyCounters();
+        return { faults, counters };
+      },
+    },
+  ]);
+
   const route = async (request: IncomingMessage): Promise<unknown> => {
     const url = new URL(request.url ?? '/', baseUrl);
-    const raw = await readBody(request);
+    let raw: string;
+    try {
+      raw = await readBody(request, 1_000_000);
+    } catch (error) {
+      if (error instanceof StandInError) throw new HttpProblem(413, { error: 'request_too_large' });
+      throw error;
+    }
     const contentType = request.headers['content-type'] ?? '';
     const form = new URLSearchParams(contentType.includes('form-urlencoded') ? raw : '');
     const json = (): Record<string, unknown> => {
@@ -508,35 +575,22 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
         throw googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
       }
     };
-    if (url.pathname.startsWith('/__admin/')) return admin(request, url.pathname, json());
-    if (request.method === 'GET' && url.pathname === '/oauth2/v3/certs')
-      return { keys: [signingJwk] };
-    if (request.method === 'GET' && url.pathname === '/oauth2/v1/certs')
-      return { [signingKid]: signingPem };
-    if (request.method === 'GET' && url.pathname === '/tokeninfo') {
-      return tokenInfo(url.searchParams.get('access_token') ?? '');
+    const table = url.pathname.startsWith('/__admin/') ? adminRoutes : routes;
+    const match = table.match(request.method ?? 'GET', url.pathname);
+    if (!match.handler) {
+      throw match.methodMismatch
+        ? new HttpProblem(405, { error: 'method_not_allowed' })
+        : new HttpProblem(404, { error: 'not_found' });
     }
-    if (request.method !== 'POST') throw new HttpProblem(405, { error: 'method_not_allowed' });
-    if (url.pathname === '/v1/token') return sts(form);
-    if (url.pathname === '/token') return jwtBearer(form);
-    const iam =
-      /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):(generateAccessToken|generateIdToken)$/.exec(
-        url.pathname,
-      );
-    if (iam?.[1] && iam[2]) {
-      return iamCredentials(
-        request,
-        decodeURIComponent(iam[1]),
-        iam[2] as 'generateAccessToken' | 'generateIdToken',
-        json(),
-      );
-    }
-    throw new HttpProblem(404, { error: 'not_found' });
+    return match.handler({ request, url, params: match.params, form, json });
   };
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     route(request).then(
-      (body) => send(response, 200, body),
+      (body) =>
+        body instanceof Cacheable
+          ? send(response, 200, body.value, CERTS_CACHE_CONTROL)
+          : send(response, 200, body),
       (error: unknown) => {
         if (error instanceof DroppedConnection) response.socket?.destroy();
         else if (error instanceof HttpProblem) send(response, error.status, error.body);
@@ -544,7 +598,7 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
       },
     );
   });
-  const listening = await listenOn(server, options.host, options.port);
+  const listening = await listenOn(server, options.host, options.port, 'google');
   baseUrl = listening.url;
 
   return {
@@ -580,25 +634,24 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
   };
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  if (response.destroyed) return;
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'x-request-id': randomUUID(),
-    'cache-control': 'no-store',
-  });
-  response.end(text);
+/**
+ * Google serves its signing certs as cacheable (`public, max-age=..., must-revalidate,
+ * no-transform`, max-age in the hours); google-auth-library keeps them until max-age runs out,
+ * so the echo service fetches them once instead of on every request. Everything else is
+ * `no-store`, as Google's token endpoints answer.
+ */
+const CERTS_CACHE_CONTROL = 'public, max-age=21600, must-revalidate, no-transform';
+
+/** A route answer that may be cached (the certs). */
+class Cacheable {
+  constructor(readonly value: unknown) {}
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of request) {
-    total += (chunk as Buffer).length;
-    if (total > 1_000_000) throw new HttpProblem(413, { error: 'request_too_large' });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  cacheControl = 'no-store',
+): void {
+  sendJson(response, status, body, { 'x-request-id': randomUUID(), 'cache-control': cacheControl });
 }
