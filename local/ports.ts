@@ -11,6 +11,7 @@ export const defaultPorts = {
   google: 4420,
   echo: 4430,
   gerrit: 4440,
+  backstage: 4450,
   spanner: 9010,
 } as const;
 
