@@ -29,7 +29,13 @@ export const motoService: LocalService = {
         env: { ...process.env, MOTO_RECORDER_FILEPATH: recording },
       },
     );
-    await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
+    try {
+      await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
+    } catch (error) {
+      // Not started, so the stack will not stop it: stop moto here rather than orphan it.
+      await child.stop();
+      throw error;
+    }
     state.moto = { endpoint, region: MOTO_REGION };
     Object.assign(lambdaEnv, MOTO_CREDENTIALS, {
       AWS_REGION: MOTO_REGION,
