@@ -50,7 +50,14 @@ export function createServerlessOfflineService(
         },
       );
       const gatewayUrl = `http://${LOCAL_HOST}:${ports.gateway}`;
-      await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
+      try {
+        await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
+      } catch (error) {
+        // The stack only stops services that started; this one did not, so stop its process
+        // here, or serverless offline outlives the failed start and holds the ports.
+        await child.stop();
+        throw error;
+      }
       state.gatewayUrl = gatewayUrl;
       return {
         summary: [

@@ -134,10 +134,11 @@ describe('GerritClient against the Gerrit stand-in', () => {
   });
 
   it('error flow: RunAs for an account Gerrit does not know is 403 "unknown to Gerrit"', async () => {
-    const error = await failure(client.queryChanges({}, as('ops-agent')));
+    // ops-agent has a Gerrit account in the seed (DESIGN.md); nobody-else has none.
+    const error = await failure(client.queryChanges({}, as('nobody-else')));
     expect(error).toBeInstanceOf(ForbiddenError);
-    expect((error as ForbiddenError).detail).toMatch(/unknown to Gerrit.*ops-agent/);
-    expect(await inspector.requests()).toMatchObject([{ runAs: 'ops-agent', status: 403 }]);
+    expect((error as ForbiddenError).detail).toMatch(/unknown to Gerrit.*nobody-else/);
+    expect(await inspector.requests()).toMatchObject([{ runAs: 'nobody-else', status: 403 }]);
   });
 
   it('error flow: Run As not granted to the service account is 403 naming Run As', async () => {
