@@ -1,0 +1,3 @@
+import { createEdgeAuthorizer } from '../../shared/authorizer/edge-authorizer';
+
+export const handler = createEdgeAuthorizer();
