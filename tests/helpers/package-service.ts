@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,8 +76,8 @@ const osls = join(projectRoot, 'node_modules/osls/bin/serverless.js');
 export interface OslsRun {
   exitCode: number;
   output: string;
-  /** The copy osls ran in. */
-  serviceDir: string;
+  /** Whether osls left a `.serverless/` behind in its copy (it packaged something). */
+  packaged: boolean;
 }
 
 /** Runs any osls command in a temp copy of the project, without AWS credentials. */
@@ -95,7 +95,11 @@ export async function runOsls(
         { cwd: serviceDir, env: oslsEnv(workDir, env), timeout: timeoutMs },
         (error, stdout, stderr) => {
           const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-          resolve({ exitCode, output: `${stdout}\n${stderr}`, serviceDir });
+          resolve({
+            exitCode,
+            output: `${stdout}\n${stderr}`,
+            packaged: existsSync(join(serviceDir, '.serverless')),
+          });
         },
       );
     });
