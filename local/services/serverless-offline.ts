@@ -9,8 +9,8 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
  * serverless offline (osls, serverless-offline): API Gateway's HTTP API and the Lambda runtime.
  * Last to start, because the functions' environment is the URLs of everything else.
  *
- * The edge JWT authorizer is switched off here (`noAuth` in serverless.yml) because offline it
- * can only decode tokens and accepts one issuer; the Lambda verifies every token itself.
+ * Requests go through the edge Lambda REQUEST authorizer as in AWS (functions/authorizer; no
+ * `noAuth`), then the functions verify the token again themselves.
  */
 export function createServerlessOfflineService(
   options: { configFile?: string } = {},
