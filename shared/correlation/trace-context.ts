@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 /** A W3C Trace Context (https://www.w3.org/TR/trace-context/) position in a trace. */
 export interface TraceContext {
@@ -29,11 +29,26 @@ export function parseTraceparent(header: string | undefined): TraceContext | und
   return { traceId, parentId, flags };
 }
 
+/**
+ * A new 32-hex-digit trace id. Built from `randomUUID()` because Node serves it from a
+ * pre-filled entropy pool: 0.12 µs against 1.5 µs for `randomBytes(16)` (issue 16). A v4
+ * UUID carries 122 random bits, and its version digit `4` means it is never all zeros,
+ * which W3C Trace Context forbids.
+ */
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  const uuid = randomUUID();
+  return (
+    uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24)
+  );
+}
+
+/** A new 16-hex-digit span id: the first 64 bits of a v4 UUID, the version digit included. */
+export function newSpanId(): string {
+  const uuid = randomUUID();
+  return uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18);
 }
 
 /** The traceparent to send downstream: same trace, a new span for this hop. */
 export function childTraceparent(trace: TraceContext): string {
-  return `00-${trace.traceId}-${randomBytes(8).toString('hex')}-${trace.flags}`;
+  return `00-${trace.traceId}-${newSpanId()}-${trace.flags}`;
 }

@@ -51,7 +51,15 @@ beforeEach(() => {
   vi.stubEnv('AWS_REGION', 'us-east-1');
 });
 
-async function seededCredentials(value: unknown, options: { mintTimeoutMs?: number } = {}) {
+async function seededCredentials(
+  value: unknown,
+  options: {
+    mintTimeoutMs?: number;
+    refreshMarginSeconds?: number;
+    staleMarginSeconds?: number;
+    logger?: { warn: (message: string, ...extra: unknown[]) => void };
+  } = {},
+) {
   const secretId = `test/gcp-${randomUUID()}`;
   const client = secretsManagerClient(moto.endpoint, moto.region);
   await putSecretJson(client, secretId, value);
@@ -61,6 +69,13 @@ async function seededCredentials(value: unknown, options: { mintTimeoutMs?: numb
     secretId,
     oauth2Url: google.url,
     mintTimeoutMs: options.mintTimeoutMs ?? 3000,
+    ...(options.refreshMarginSeconds === undefined
+      ? {}
+      : { refreshMarginSeconds: options.refreshMarginSeconds }),
+    ...(options.staleMarginSeconds === undefined
+      ? {}
+      : { staleMarginSeconds: options.staleMarginSeconds }),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return { secretId, client, secrets, credentials };
 }
@@ -246,5 +261,47 @@ describe('GcpCredentials when Google fails', () => {
     const error = await credentials.accessToken([SPANNER_SCOPE]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as Error).message).toContain('in time');
+  });
+
+  it('error flow: Google down while the cached token is inside the refresh margin serves that token, with a warning (issue 15)', async () => {
+    const warnings: { message: string; extra: unknown[] }[] = [];
+    const { credentials } = await seededCredentials(
+      await google.createServiceAccountKey(SERVICE_ACCOUNT),
+      {
+        refreshMarginSeconds: 300,
+        staleMarginSeconds: 30,
+        logger: { warn: (message, ...extra) => warnings.push({ message, extra }) },
+      },
+    );
+    // Tokens good for 301 s: fresh for 1 s, then inside the 300 s margin with 299 s to live.
+    google.setFaults({ mode: 'normal', tokenLifetimeSeconds: 301 });
+    const first = await credentials.idToken(AUDIENCE);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    google.setFaults({ mode: 'unavailable' });
+    expect(await credentials.idToken(AUDIENCE)).toBe(first);
+    // The warning is logged only when a refresh was tried and failed.
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Google token refresh failed; serving the cached token',
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain(first);
+    // Google back: the next refresh (after the stale retry interval) gives a new token.
+    google.setFaults({ mode: 'normal', tokenLifetimeSeconds: 3600 });
+    expect(await verifiedClaims(await credentials.idToken(AUDIENCE))).toMatchObject({
+      aud: AUDIENCE,
+    });
+  });
+
+  it('error flow: Google down and the cached token within staleMarginSeconds of expiry is 503', async () => {
+    const { credentials } = await seededCredentials(
+      await google.createServiceAccountKey(SERVICE_ACCOUNT),
+      { refreshMarginSeconds: 300, staleMarginSeconds: 300 },
+    );
+    google.setFaults({ mode: 'normal', tokenLifetimeSeconds: 301 });
+    await credentials.idToken(AUDIENCE);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    google.setFaults({ mode: 'unavailable' });
+    const error = await credentials.idToken(AUDIENCE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as ServiceUnavailableError).headers['retry-after']).toBe('5');
   });
 });
