@@ -6,6 +6,10 @@ const defaultGroupsClaim = { cognito: 'cognito:groups', oidc: 'groups' } as cons
 
 /** Turns verified claims into the one Principal shape every route works with. */
 export function principalFromClaims(payload: JwtPayload, issuer: IssuerConfig): Principal {
+  return withClaimMapping(claimsPrincipal(payload, issuer), payload, issuer);
+}
+
+function claimsPrincipal(payload: JwtPayload, issuer: IssuerConfig): Principal {
   const subject = stringClaim(payload, 'sub') ?? '';
   const clientId =
     stringClaim(payload, 'client_id') ??
@@ -48,4 +52,31 @@ function listClaim(value: unknown): string[] {
   if (typeof value === 'string') return value.split(' ').filter(Boolean);
   if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
   return [];
+}
+
+/**
+ * An issuer's claim mapping (issuers-schema.ts `claimMapping`) applied over the usual claims:
+ * Backstage's `sub` `user:default/alice` is the username `alice`, its `ent` refs
+ * `group:default/release-managers` the groups. Refs of other kinds (`user:` in `ent`) match
+ * no group pattern and are left out.
+ */
+function withClaimMapping(
+  principal: Principal,
+  payload: JwtPayload,
+  issuer: IssuerConfig,
+): Principal {
+  const mapping = issuer.type === 'oidc' ? issuer.claimMapping : undefined;
+  if (!mapping) return principal;
+  const mapped = (rule: { claim: string; match: string }): string[] => {
+    const pattern = new RegExp(rule.match);
+    return listClaim(payload[rule.claim]).flatMap((value) => {
+      const captured = pattern.exec(value)?.[1];
+      return captured ? [captured] : [];
+    });
+  };
+  return {
+    ...principal,
+    ...(mapping.username ? { username: mapped(mapping.username)[0] } : {}),
+    ...(mapping.groups ? { groups: mapped(mapping.groups) } : {}),
+  };
 }

@@ -41,6 +41,21 @@ export const cognitoIssuerSchema = z.strictObject({
   jwksUri: z.url().optional(),
 });
 
+/** A claim and a pattern whose first capture group is the value (`^user:default/(.+)$`). */
+const claimPatternSchema = z.strictObject({
+  claim: z.string().min(1),
+  match: z.string().refine(
+    (source) => {
+      try {
+        return (new RegExp(`${source}|`).exec('')?.length ?? 0) > 1;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'a regular expression with one capture group' },
+  ),
+});
+
 export const oidcIssuerSchema = z.strictObject({
   type: z.literal('oidc'),
   ...commonIssuerFields,
@@ -48,6 +63,17 @@ export const oidcIssuerSchema = z.strictObject({
   audience: z.array(z.string().min(1)).min(1),
   jwksUri: z.url(),
   algorithms: z.array(z.enum(signingAlgorithms)).min(1).default(['RS256', 'ES256']),
+  /**
+   * Claims whose values carry a prefix to strip, e.g. Backstage's entity refs: `sub`
+   * `user:default/alice` -> username `alice`, `ent` `group:default/release-managers` -> group
+   * `release-managers`. Values the pattern does not match are left out.
+   */
+  claimMapping: z
+    .strictObject({
+      username: claimPatternSchema.optional(),
+      groups: claimPatternSchema.optional(),
+    })
+    .optional(),
 });
 
 export const issuerSchema = z.discriminatedUnion('type', [cognitoIssuerSchema, oidcIssuerSchema]);
