@@ -57,7 +57,7 @@ out["files"] = bob.get("/changes/demo~1/revisions/current/files/")
 out["diff"] = bob.get("/changes/demo~1/revisions/current/files/src%2Froutes.ts/diff")
 
 out["bob_review"] = bob.post(
-    "/changes/demo~4/revisions/current/review",
+    "/changes/demo~1/revisions/current/review",
     json={
         "message": "LGTM with a nit",
         "labels": {"Code-Review": 1},
@@ -67,7 +67,7 @@ out["bob_review"] = bob.post(
 )
 out["bob_plus_two"] = error_of(
     lambda: bob.post(
-        "/changes/demo~4/revisions/current/review", json={"labels": {"Code-Review": 2}}
+        "/changes/demo~1/revisions/current/review", json={"labels": {"Code-Review": 2}}
     )
 )
 out["ci_review"] = ci.post(

@@ -18,7 +18,7 @@ const SCRIPT = fileURLToPath(new URL('./gerrit-pygerrit2-session.py', import.met
 
 type Json = Record<string, unknown>;
 let out: Json;
-let change4: StandInChange;
+let change1: StandInChange;
 let change5: StandInChange;
 
 beforeAll(async () => {
@@ -36,7 +36,7 @@ beforeAll(async () => {
     timeout: 120_000,
   });
   out = JSON.parse(stdout) as Json;
-  change4 = await inspector.change(4);
+  change1 = await inspector.change(1);
   change5 = await inspector.change(5);
 }, 150_000);
 
@@ -59,10 +59,10 @@ describe('pygerrit2 through crossgate (serverless offline)', () => {
 
   it('happy flow: bob reviews +1 with a comment and a reviewer, recorded as bob', () => {
     expect(out.bob_review).toMatchObject({ labels: { 'Code-Review': 1 } });
-    expect(change4.approvals).toContainEqual(
+    expect(change1.approvals).toContainEqual(
       expect.objectContaining({ label: 'Code-Review', value: 1, account: 'bob' }),
     );
-    expect(change4.comments).toContainEqual(
+    expect(change1.comments).toContainEqual(
       expect.objectContaining({ author: 'bob', path: 'src/routes.ts', line: 2 }),
     );
   });
