@@ -39,6 +39,8 @@ const prodEnv = {
   CROSSGATE_COGNITO_CLIENT_ID: 'example-app-client',
   CROSSGATE_OIDC_ISSUER: 'https://idp.example.com',
   CROSSGATE_OIDC_JWKS_URI: 'https://idp.example.com/.well-known/jwks.json',
+  CROSSGATE_BACKSTAGE_ISSUER: 'https://backstage.example.test/api/auth',
+  CROSSGATE_BACKSTAGE_JWKS_URI: 'https://backstage.example.test/api/auth/.well-known/jwks.json',
   CROSSGATE_ECHO_URL: 'https://echo-abc123-ew.a.run.app',
   CROSSGATE_LEDGER_URL: 'https://ledger-abc123-ew.a.run.app',
   CROSSGATE_ISSUER_URL: 'https://gateway.example.com',

@@ -97,6 +97,8 @@ beforeAll(async () => {
     CROSSGATE_COGNITO_JWKS_URI: stack.cognito.jwksUri,
     CROSSGATE_OIDC_ISSUER: stack.oidc.issuer,
     CROSSGATE_OIDC_JWKS_URI: stack.oidc.jwksUri,
+    CROSSGATE_BACKSTAGE_ISSUER: 'https://backstage.example.test/api/auth',
+    CROSSGATE_BACKSTAGE_JWKS_URI: 'https://backstage.example.test/api/auth/.well-known/jwks.json',
     CROSSGATE_ECHO_URL: 'http://127.0.0.1:9',
     CROSSGATE_LEDGER_URL: 'http://127.0.0.1:9',
     CROSSGATE_ISSUER_URL: 'http://127.0.0.1:3000',

@@ -17,6 +17,8 @@ const config = parseConfig(configDocument, {
   CROSSGATE_COGNITO_CLIENT_ID: 'client',
   CROSSGATE_OIDC_ISSUER: 'http://127.0.0.1:1',
   CROSSGATE_OIDC_JWKS_URI: 'http://127.0.0.1:1/jwks',
+  CROSSGATE_BACKSTAGE_ISSUER: 'https://backstage.example.test/api/auth',
+  CROSSGATE_BACKSTAGE_JWKS_URI: 'https://backstage.example.test/api/auth/.well-known/jwks.json',
   CROSSGATE_ECHO_URL: 'http://127.0.0.1:2',
   CROSSGATE_LEDGER_URL: 'http://127.0.0.1:9',
   CROSSGATE_ISSUER_URL: 'http://127.0.0.1:3000',
