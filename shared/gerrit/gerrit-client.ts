@@ -5,16 +5,8 @@ import { retrying, type RetryPolicy } from '../http/retry';
 import type { SecretCache } from '../secrets/secret-cache';
 import { basicAuthorization, parseGerritCredentials } from './gerrit-credentials';
 import { gerritError, isRunAsRefusal, parseRetryAfter } from './gerrit-errors';
-import { GerritJsonError, parseGerritJson } from './gerrit-json';
-import { encodeChangeId, encodeRevisionId } from './gerrit-path';
-import type {
-  ChangeInfo,
-  GroupInfo,
-  QueryChangesResult,
-  ReviewInput,
-  ReviewResult,
-  SubmitInput,
-} from './gerrit-types';
+import { GerritJsonError, parseGerritJson, XSSI_PREFIX } from './gerrit-json';
+import type { GroupInfo } from './gerrit-types';
 
 export interface GerritClientOptions {
   /** Gerrit's canonical web URL, e.g. `https://review.example.com` or `.../r` behind a path. */
@@ -89,7 +81,7 @@ const MAX_BACKOFF_MS = 30_000;
  *
  * @example
  *   const gerrit = new GerritClient({ baseUrl, credentialsSecretId, secrets: secretCacheFor(config) });
- *   await gerrit.setReview('demo~42', 'current', { labels: { 'Code-Review': 1 } }, { runAs: 'bob', deadline });
+ *   await gerrit.forward({ method: 'GET', path: '/changes/demo~42/detail' }, { ...call, runAs: 'bob' });
  */
 export class GerritClient {
   private readonly options: Required<GerritClientOptions>;
@@ -98,49 +90,6 @@ export class GerritClient {
   constructor(options: GerritClientOptions) {
     this.options = { ...defaults, ...options };
     this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/a`;
-  }
-
-  /** Query Changes; `more` is Gerrit's `_more_changes` on the last change. */
-  async queryChanges(
-    query: { q?: string; n?: number; start?: number; options?: string[] },
-    call: GerritCall,
-  ): Promise<QueryChangesResult> {
-    const params = new URLSearchParams();
-    if (query.q !== undefined) params.set('q', query.q);
-    if (query.n !== undefined) params.set('n', String(query.n));
-    if (query.start !== undefined) params.set('S', String(query.start));
-    for (const option of query.options ?? []) params.append('o', option);
-    const body = await this.request('GET', '/changes/', call, { query: params });
-    if (!Array.isArray(body)) throw new UpstreamError('Gerrit answered a query with no list');
-    const changes = body as (ChangeInfo & { _more_changes?: boolean })[];
-    const last = changes.at(-1);
-    const more = last?._more_changes === true;
-    if (last && '_more_changes' in last) delete last._more_changes;
-    return { changes, more };
-  }
-
-  async getChange(changeId: string, options: string[], call: GerritCall): Promise<ChangeInfo> {
-    const params = new URLSearchParams();
-    for (const option of options) params.append('o', option);
-    return (await this.request('GET', `/changes/${encodeChangeId(changeId)}`, call, {
-      query: params,
-    })) as ChangeInfo;
-  }
-
-  async setReview(
-    changeId: string,
-    revisionId: string,
-    input: ReviewInput,
-    call: GerritCall,
-  ): Promise<ReviewResult> {
-    const path = `/changes/${encodeChangeId(changeId)}/revisions/${encodeRevisionId(revisionId)}/review`;
-    return (await this.request('POST', path, call, { body: input })) as ReviewResult;
-  }
-
-  async submit(changeId: string, input: SubmitInput, call: GerritCall): Promise<ChangeInfo> {
-    return (await this.request('POST', `/changes/${encodeChangeId(changeId)}/submit`, call, {
-      body: input,
-    })) as ChangeInfo;
   }
 
   /** The groups the caller belongs to, as Gerrit sees them (`GET /accounts/self/groups`). */
@@ -167,7 +116,18 @@ export class GerritClient {
       call,
       request.body,
       (response) => {
-        if (response.status >= 200 && response.status < 300) return response;
+        if (response.status >= 200 && response.status < 300) {
+          // A JSON answer without Gerrit's )]}' line did not come from Gerrit's REST API (a
+          // proxy's page, a misrouted base URL): not passed on as Gerrit's.
+          const json = /json/i.test(response.headers['content-type'] ?? '');
+          if (json && response.body !== '' && !response.body.startsWith(XSSI_PREFIX)) {
+            throw new UpstreamError(
+              `Gerrit's answer was not Gerrit JSON: it does not start with the ${XSSI_PREFIX} line`,
+              response.status,
+            );
+          }
+          return response;
+        }
         if (response.status === 403 && isRunAsRefusal(response.body)) {
           throw gerritError({ ...response, runAs: call.runAs });
         }

@@ -1,31 +1,5 @@
 /** The parts of Gerrit's REST entities crossgate reads or writes (Documentation/rest-api-*.txt). */
 
-export interface AccountInfo {
-  _account_id?: number;
-  name?: string;
-  email?: string;
-  username?: string;
-}
-
-/** ChangeInfo: passed through as Gerrit sends it; only these members are read. */
-export interface ChangeInfo {
-  id: string;
-  project: string;
-  branch: string;
-  change_id: string;
-  subject: string;
-  status: 'NEW' | 'MERGED' | 'ABANDONED';
-  _number: number;
-  owner: AccountInfo;
-  [member: string]: unknown;
-}
-
-export interface QueryChangesResult {
-  changes: ChangeInfo[];
-  /** Gerrit set `_more_changes` on the last change: another page exists. */
-  more: boolean;
-}
-
 export interface GroupInfo {
   id: string;
   name?: string;
@@ -68,11 +42,6 @@ export interface ReviewInput {
   work_in_progress?: boolean;
   drafts?: 'PUBLISH' | 'PUBLISH_ALL_REVISIONS' | 'KEEP';
   omit_duplicate_comments?: boolean;
-}
-
-export interface ReviewResult {
-  labels?: Record<string, number>;
-  [member: string]: unknown;
 }
 
 export interface SubmitInput {

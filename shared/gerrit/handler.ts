@@ -13,6 +13,7 @@ import { gerritSchema, type GerritConfig } from './config-schema';
 import { gerritAccountFor, requireGerritAccount } from './gerrit-account';
 import type { GerritAnswer, GerritCall } from './gerrit-client';
 import { parseGerritJson } from './gerrit-json';
+import { encodeChangeId } from './gerrit-path';
 import { gerritServicesFor, type GerritServices } from './container-gerrit';
 import { GERRIT_ROUTE, gerritModule } from './module';
 import { checkLabelPolicies, parseReviewInput, parseSubmitInput } from './review-input';
@@ -81,7 +82,7 @@ export function createGerritHandler(options: GerritHandlerOptions = {}): LambdaH
   ): Promise<GerritAnswer | undefined> => {
     if (sensitiveProjects.size === 0) return undefined;
     const change = await services.client.forward(
-      { method: 'GET', path: `/changes/${encodeURIComponent(id)}` },
+      { method: 'GET', path: `/changes/${encodeChangeId(id)}` },
       call,
     );
     if (change.status >= 300) return change;
