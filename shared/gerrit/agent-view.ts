@@ -4,10 +4,12 @@ import { scrubDiffInfo } from '../scrub/gerrit-diff-scrub';
 import { scrubGerritJson } from '../scrub/gerrit-entity-scrub';
 import type { DiffInfo } from '../scrub/gerrit-shapes';
 import type { ScrubOptions } from '../scrub/scrub-options';
+import { scrubText } from '../scrub/scrub-text';
 import type { RedactionCounts } from '../scrub/secret-detector';
 import type { GerritAnswer } from './gerrit-client';
 import type { GerritEndpointKind } from './gerrit-endpoints';
 import { GerritJsonError, parseGerritJson, XSSI_PREFIX } from './gerrit-json';
+import { gerritNotFound, isSensitiveChange } from './sensitive-projects';
 
 export interface AgentViewOptions extends ScrubOptions {
   /** Projects an agent never sees. */
@@ -58,18 +60,10 @@ export async function agentView(
   };
 }
 
-/** Gerrit's own answer for a change it cannot find (plain text, as RestApiServlet writes it). */
-export function gerritNotFound(id: string): GerritAnswer {
-  return {
-    status: 404,
-    body: `Not found: ${id}\n`,
-    headers: { 'content-type': 'text/plain;charset=utf-8' },
-  };
-}
-
-/** Whether a ChangeInfo belongs to a sensitive project. */
-export function isSensitiveChange(value: unknown, sensitive: ReadonlySet<string>): boolean {
-  return isRecord(value) && typeof value.project === 'string' && sensitive.has(value.project);
+/** Gerrit's error text for an agent: it can quote what it was sent, so it is scanned too. */
+export async function agentErrorView(answer: GerritAnswer): Promise<AgentView> {
+  const scrubbed = await scrubText(answer.body);
+  return { answer: { ...answer, body: scrubbed.text }, redactions: scrubbed.redactions };
 }
 
 function gerritJsonOf(body: string): unknown {

@@ -6,18 +6,25 @@ import type { AdditionalCheck } from '../middleware/authorization';
 import { gatewayRoute, type LambdaHandler } from '../middleware/gateway-handler';
 import type { GatewayRequest, RouteHandler } from '../middleware/request-state';
 import type { ModuleConfig } from '../modules/gateway-module';
-import { scrubText } from '../scrub/scrub-text';
 import type { RedactionCounts } from '../scrub/secret-detector';
-import { agentView, gerritNotFound, isSensitiveChange } from './agent-view';
 import { gerritSchema, type GerritConfig } from './config-schema';
 import { gerritAccountFor, requireGerritAccount } from './gerrit-account';
 import type { GerritAnswer, GerritCall } from './gerrit-client';
 import { parseGerritJson } from './gerrit-json';
+import { gerritNotFound, isSensitiveChange } from './sensitive-projects';
 import { encodeChangeId } from './gerrit-path';
 import { gerritServicesFor, type GerritServices } from './container-gerrit';
 import { GERRIT_ROUTE, gerritModule } from './module';
 import { checkLabelPolicies, parseReviewInput, parseSubmitInput } from './review-input';
 import { callerCall, GERRIT_LAMBDA_MARGIN_MS, gerritTarget, type GerritTarget } from './routes';
+
+/**
+ * The scrubbers (secretlint's rules: about 300 ms to load, measured for the run function) are
+ * loaded on the first answer to an agent, so that a person's or a bot's cold start does not
+ * pay for them. Lifetime: the container.
+ */
+let agentViewModule: Promise<typeof import('./agent-view')> | undefined;
+const loadAgentView = () => (agentViewModule ??= import('./agent-view'));
 
 export type GerritFunctionConfig = ModuleConfig<'gerrit', GerritConfig>;
 
@@ -62,12 +69,11 @@ export function createGerritHandler(options: GerritHandlerOptions = {}): LambdaH
       call,
     );
     if (!agent) return relay(answer, request);
-    if (answer.status >= 300) {
-      // Gerrit's error text can quote what it was sent; an agent gets it scanned too.
-      const scrubbed = await scrubText(answer.body);
-      return relay({ ...answer, body: scrubbed.text }, request, scrubbed.redactions);
-    }
-    const view = await agentView(known.kind, answer, params.id, { sensitiveProjects });
+    const { agentView, agentErrorView } = await loadAgentView();
+    const view =
+      answer.status >= 300
+        ? await agentErrorView(answer)
+        : await agentView(known.kind, answer, params.id, { sensitiveProjects });
     return relay(view.answer, request, view.redactions);
   };
 
