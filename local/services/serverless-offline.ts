@@ -52,6 +52,9 @@ export function createServerlessOfflineService(
       const gatewayUrl = `http://${LOCAL_HOST}:${ports.gateway}`;
       try {
         await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
+        // The sample services fetch the gateway's JWKS on their first assertion; loading that
+        // worker now keeps a slow first start out of the first /run request's deadline.
+        await waitForHttp(`${gatewayUrl}/.well-known/jwks.json`, 90_000, child);
       } catch (error) {
         // The stack only stops services that started; this one did not, so stop its process
         // here, or serverless offline outlives the failed start and holds the ports.

@@ -7,22 +7,15 @@ export interface TraceContext {
   flags: string;
 }
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const TRACEPARENT =
+  /^(?<version>[0-9a-f]{2})-(?<traceId>[0-9a-f]{32})-(?<parentId>[0-9a-f]{16})-(?<flags>[0-9a-f]{2})(?<rest>-.*)?$/;
 const ALL_ZERO = /^0+$/;
 
 /** Parses a traceparent header; undefined when it is absent or invalid. */
 export function parseTraceparent(header: string | undefined): TraceContext | undefined {
   if (!header) return undefined;
-  const match = TRACEPARENT.exec(header.trim());
-  if (!match) return undefined;
-  const [, version, traceId, parentId, flags, rest] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string | undefined,
-  ];
+  const { version, traceId, parentId, flags, rest } = TRACEPARENT.exec(header.trim())?.groups ?? {};
+  if (!version || !traceId || !parentId || !flags) return undefined;
   // Version ff is forbidden; version 00 has exactly four fields; later versions may add more.
   if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
   if (ALL_ZERO.test(traceId) || ALL_ZERO.test(parentId)) return undefined;

@@ -196,7 +196,7 @@ describe.each([
     ).toEqual(Object.keys(expectedFunctions).sort());
   });
 
-  it('edge: the Lambda REQUEST authorizer guards every route but GET /health and Gerrit', () => {
+  it('edge: the Lambda REQUEST authorizer guards every route but /health, the JWKS and Gerrit', () => {
     const { template } = packaged();
     const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
@@ -220,11 +220,13 @@ describe.each([
     expect(permissions[0]?.[1].Properties.Principal).toBe('apigateway.amazonaws.com');
 
     const routes = routesOf(template);
-    expect(routes.map((route) => route.routeKey)).toContain('GET /health');
+    // Public by design: health checks, and the keys backends verify the caller assertion with.
+    // Gerrit clients may send Basic with the token as password, which the edge does not read;
+    // the gerrit function verifies every token itself (docs/gerrit.md, "Credentials").
+    const publicRoutes = ['GET /health', 'GET /.well-known/jwks.json', 'ANY /gerrit/a/{proxy+}'];
+    expect(routes.map((route) => route.routeKey)).toEqual(expect.arrayContaining(publicRoutes));
     for (const route of routes) {
-      // Gerrit clients may send Basic with the token as password, which the edge does not
-      // read; the gerrit function verifies every token itself (docs/gerrit.md, "Credentials").
-      if (route.routeKey === 'GET /health' || route.routeKey === 'ANY /gerrit/a/{proxy+}') {
+      if (publicRoutes.includes(route.routeKey)) {
         expect(route.properties.AuthorizationType, route.routeKey).toBeUndefined();
         expect(route.properties.AuthorizerId, route.routeKey).toBeUndefined();
       } else {
@@ -493,6 +495,7 @@ describe('the production options', () => {
     const { template } = prodWithOptions;
     const kms = template.Resources.SecretsKmsDecryptPolicy;
     expect(kms?.Properties.Roles).toEqual([
+      { Ref: 'JwksRole' },
       { Ref: 'RunRole' },
       { Ref: 'SpannerRole' },
       { Ref: 'GerritRole' },
@@ -696,6 +699,16 @@ describe('the packaged artifacts', () => {
       check: (status, body) => {
         expect(status).toBe(200);
         expect(body).toMatchObject({ status: 'ok', name: 'crossgate' });
+      },
+    }),
+    jwks: async () => ({
+      routeKey: 'GET /.well-known/jwks.json',
+      path: '/.well-known/jwks.json',
+      check: (status, body) => {
+        expect(status).toBe(200);
+        const keys = body.keys as Record<string, unknown>[];
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys) expect(key).not.toHaveProperty('d');
       },
     }),
     me: async () => ({

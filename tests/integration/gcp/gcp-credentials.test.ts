@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OAuth2Client } from 'google-auth-library';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   GatewayTimeoutError,
   ServiceUnavailableError,
@@ -89,7 +89,13 @@ async function verifiedClaims(idToken: string) {
 }
 
 describe('GcpCredentials with external_account (Workload Identity Federation, aws1)', () => {
-  it('happy flow: AwsClient + Impersonated + IdTokenClient give a verifiable ID token and an access token', async () => {
+  it('happy flow: AwsClient and IAM Credentials give a verifiable ID token and an access token, with no warning printed', async () => {
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    onTestFinished(() => {
+      console.warn = warn;
+    });
     const { credentials } = await seededCredentials(externalAccountConfig(google.url));
     const before = google.counters();
 
@@ -114,6 +120,8 @@ describe('GcpCredentials with external_account (Workload Identity Federation, aw
     expect(after.sts - before.sts).toBe(1);
     expect(after.generateIdToken - before.generateIdToken).toBe(1);
     expect(after.generateAccessToken - before.generateAccessToken).toBe(1);
+    // google-auth-library's Impersonated prints a plain-text warning per cold start; not used.
+    expect(warnings).toEqual([]);
   });
 
   it('happy flow: 30 concurrent requests per audience and per scope set mint once each', async () => {
