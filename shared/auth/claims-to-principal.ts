@@ -1,6 +1,6 @@
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { IssuerConfig } from '../config/issuers-schema';
-import type { Principal } from './principal';
+import type { Principal, PrincipalKind } from './principal';
 
 const defaultGroupsClaim = { cognito: 'cognito:groups', oidc: 'groups' } as const;
 
@@ -14,8 +14,9 @@ export function principalFromClaims(payload: JwtPayload, issuer: IssuerConfig): 
       ? stringClaim(payload, 'aud')
       : undefined);
   // RFC 9068: a token issued to a client for itself has sub == client_id; Auth0 marks it with gty.
-  const kind =
-    payload.gty === 'client_credentials' || (clientId !== undefined && subject === clientId)
+  const kind: PrincipalKind = isAgent(payload, clientId, issuer)
+    ? 'agent'
+    : payload.gty === 'client_credentials' || (clientId !== undefined && subject === clientId)
       ? 'machine'
       : 'person';
   const username =
@@ -23,7 +24,7 @@ export function principalFromClaims(payload: JwtPayload, issuer: IssuerConfig): 
     stringClaim(payload, 'username') ??
     stringClaim(payload, 'cognito:username') ??
     stringClaim(payload, 'preferred_username') ??
-    (kind === 'machine' ? clientId : undefined);
+    (kind !== 'person' ? clientId : undefined);
 
   return {
     subject,
@@ -36,6 +37,16 @@ export function principalFromClaims(payload: JwtPayload, issuer: IssuerConfig): 
     clientId,
     kind,
   };
+}
+
+/** Config names the agents per issuer (issuers-schema.ts `agents`); anything else is not one. */
+function isAgent(payload: JwtPayload, clientId: string | undefined, issuer: IssuerConfig): boolean {
+  const agents = issuer.agents;
+  if (!agents) return false;
+  if (clientId !== undefined && agents.clientIds?.includes(clientId)) return true;
+  if (!agents.claim) return false;
+  const value = payload[agents.claim.name];
+  return Array.isArray(value) ? value.includes(agents.claim.value) : value === agents.claim.value;
 }
 
 function stringClaim(payload: JwtPayload, name: string): string | undefined {

@@ -9,6 +9,24 @@ const commonIssuerFields = {
   groupsClaim: z.string().min(1).optional(),
   /** Claim that names the caller; falls back to the usual claims when absent. */
   usernameClaim: z.string().min(1).optional(),
+  /**
+   * Which of this issuer's callers are AI agents (principal kind `agent`): by OAuth client id
+   * (`client_id`/`azp`), and/or by a claim with a given value (a string claim equal to it, or a
+   * list claim containing it). Agents get scrubbed answers and can be named in policies.
+   *
+   * @example
+   *   "agents": { "clientIds": ["ops-agent"] }
+   *   "agents": { "claim": { "name": "crossgate/kind", "value": "agent" } }
+   */
+  agents: z
+    .strictObject({
+      clientIds: z.array(z.string().min(1)).min(1).optional(),
+      claim: z.strictObject({ name: z.string().min(1), value: z.string().min(1) }).optional(),
+    })
+    .refine((agents) => agents.clientIds !== undefined || agents.claim !== undefined, {
+      message: 'name agents by clientIds, by claim, or both',
+    })
+    .optional(),
 };
 
 export const cognitoIssuerSchema = z.strictObject({
