@@ -55,7 +55,7 @@ describe('ops-agent is an agent', () => {
 
   it('happy flow: echo sees kind agent in the identity header and in the verified assertion, and was asked for identity encoding', async () => {
     const response = await callGateway('/run/echo/hello', { bearer: agent });
-    expect(response.status).toBe(200);
+    expect(response.status, response.text).toBe(200);
     const report = response.body as EchoReport;
     expect(report.headers['x-crossgate-principal-kind']).toBe('agent');
     expect(report.headers['accept-encoding']).toBe('identity');
