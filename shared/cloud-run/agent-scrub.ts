@@ -1,5 +1,4 @@
 import type { Principal } from '../auth/principal';
-import { scrubResponseBody } from '../scrub/response-body-scrub';
 import type { ScrubOptions } from '../scrub/scrub-options';
 import type { RedactionCounts } from '../scrub/secret-detector';
 import type { CloudRunServiceConfig } from './config-schema';
@@ -44,6 +43,11 @@ export async function scrubAnswer(
   contentType: string | undefined,
   options: ScrubOptions = {},
 ): Promise<ScrubbedAnswer> {
+  // Loaded on the first scrubbed answer, not at cold start: secretlint's core and preset take
+  // about 300 ms to load here (measured 2026-12-02, Node 22, 2 busy cores), which people and
+  // machines, whose answers are never scrubbed, should not pay for. esbuild keeps a dynamic
+  // import of a bundled module lazy (evaluated on first call).
+  const { scrubResponseBody } = await import('../scrub/response-body-scrub');
   const scrubbed = await scrubResponseBody(body, contentType, options);
   if (Object.keys(scrubbed.redactions).length === 0) {
     return { body, headers, redactions: scrubbed.redactions };
