@@ -4,8 +4,9 @@ import { fakeSecrets, type FakeSecrets } from '../unit/shared/scrub/fake-secrets
 
 /**
  * AI agents through serverless offline (issue 17, Cloud Run and Spanner): ops-agent (the OIDC
- * provider's ES256 client, named an agent in config) is of kind `agent` everywhere; echo opts in
- * to scrubForAgents, so what the agent reads back is scrubbed while bob's answer is unchanged;
+ * provider's ES256 client, named an agent in config) is of kind `agent` everywhere; the echo
+ * sample service is also configured as `echo-agents` (policy `{ kind: agent }`, scrubForAgents),
+ * so what the agent reads back is scrubbed while bob's answer from echo is unchanged;
  * Singers.Email is masked for everyone but admins. The audit counts are checked in process
  * (tests/integration/cloud-run/agent-scrub.test.ts): the offline stack's logs are not visible
  * from here.
@@ -35,7 +36,7 @@ beforeAll(async () => {
 });
 
 describe('ops-agent is an agent', () => {
-  it('happy flow: /me shows kind agent, echo allowed (kind policy) and ledger not (excluded kind)', async () => {
+  it('happy flow: /me shows kind agent, echo-agents allowed (kind policy), echo and ledger not', async () => {
     const response = await callGateway('/me', { bearer: agent });
     expect(response.status).toBe(200);
     const body = response.body as {
@@ -48,13 +49,14 @@ describe('ops-agent is an agent', () => {
       kind: 'agent',
       issuerName: 'machines',
     });
-    expect(body.allowed).toContainEqual(expect.objectContaining({ target: 'echo' }));
+    expect(body.allowed).toContainEqual(expect.objectContaining({ target: 'echo-agents' }));
+    expect(body.allowed).not.toContainEqual(expect.objectContaining({ target: 'echo' }));
     expect(body.allowed).toContainEqual(expect.objectContaining({ target: 'getSinger' }));
     expect(body.allowed).not.toContainEqual(expect.objectContaining({ target: 'ledger' }));
   });
 
   it('happy flow: echo sees kind agent in the identity header and in the verified assertion, and was asked for identity encoding', async () => {
-    const response = await callGateway('/run/echo/hello', { bearer: agent });
+    const response = await callGateway('/run/echo-agents/hello', { bearer: agent });
     expect(response.status, response.text).toBe(200);
     const report = response.body as EchoReport;
     expect(report.headers['x-crossgate-principal-kind']).toBe('agent');
@@ -69,14 +71,20 @@ describe('ops-agent is an agent', () => {
   });
 });
 
-describe('Cloud Run scrubForAgents (echo /mirror)', () => {
+describe('Cloud Run scrubForAgents (the echo sample service /mirror, as echo and echo-agents)', () => {
+  it('error flow: bob (a person) is 403 on echo-agents, whose policy is { kind: agent }', async () => {
+    const response = await callGateway('/run/echo-agents/hello', { bearer: bob });
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ missingPermission: 'kind:agent' });
+  });
+
   it('happy flow: the agent posts a fake AWS key pair and reads it back redacted, the rest intact', async () => {
     const sent = JSON.stringify({
       region: 'eu-west-1',
       accessKeyId: secrets.awsAccessKeyId,
       config: `aws_secret_access_key=${secrets.awsSecretAccessKey}`,
     });
-    const response = await post('/run/echo/mirror', agent, sent);
+    const response = await post('/run/echo-agents/mirror', agent, sent);
     expect(response.status).toBe(200);
     expect(response.text).not.toContain(secrets.awsAccessKeyId);
     expect(response.text).not.toContain(secrets.awsSecretAccessKey);
@@ -90,7 +98,7 @@ describe('Cloud Run scrubForAgents (echo /mirror)', () => {
 
   it('happy flow: a PEM private key in a text answer is redacted for the agent', async () => {
     const response = await post(
-      '/run/echo/mirror',
+      '/run/echo-agents/mirror',
       agent,
       `key:\n${secrets.pemPrivateKey}\nend\n`,
       'text/plain',
