@@ -87,7 +87,8 @@ const expectedFunctions: Record<
   spanner: {
     memorySize: 1024,
     timeout: 20,
-    secrets: ['crossgate/gcp-credentials'],
+    // The mask key: HMAC key of Spanner hash masks (docs/spanner.md).
+    secrets: ['crossgate/gcp-credentials', 'crossgate/spanner-mask-key'],
     forbidden: [],
   },
   gerrit: {
