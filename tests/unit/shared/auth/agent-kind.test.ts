@@ -13,6 +13,7 @@ const machines: OidcIssuerConfig = {
   audience: ['urn:crossgate:api'],
   jwksUri: 'http://127.0.0.1:4410/jwks',
   algorithms: ['RS256', 'ES256'],
+  maxLifetimeSeconds: 86_400,
   agents: { clientIds: ['ops-agent'] },
 };
 const byClaim: OidcIssuerConfig = {
@@ -26,6 +27,7 @@ const cognito: CognitoIssuerConfig = {
   userPoolId: 'us-east-1_Pool1',
   clientIds: ['app', 'assistant-app'],
   tokenUse: ['access'],
+  maxLifetimeSeconds: 86_400,
   agents: { clientIds: ['assistant-app'] },
 };
 
