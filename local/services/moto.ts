@@ -32,10 +32,14 @@ export const motoService: LocalService = {
     // Imported here, not at the top: the seed's moto clients import MOTO_CREDENTIALS from this
     // module, and a static import would read it before this module has defined it.
     const { ASSERTION_KEYS_SECRET_ID, seedAssertionKeys } = await import('../seed/assertion-keys');
+    const { SPANNER_MASK_KEY_SECRET_ID, seedSpannerMaskKey } =
+      await import('../seed/spanner-mask-key');
     try {
       await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
       // The caller-assertion signing keys: a new set per stack (docs/cloud-run.md).
       await seedAssertionKeys(endpoint, MOTO_REGION);
+      // The HMAC key of Spanner hash masks (docs/spanner.md).
+      await seedSpannerMaskKey(endpoint, MOTO_REGION);
     } catch (error) {
       // Not started, so the stack will not stop it: stop moto here rather than orphan it.
       await child.stop();
@@ -47,6 +51,7 @@ export const motoService: LocalService = {
       AWS_REGION: MOTO_REGION,
       CROSSGATE_AWS_ENDPOINT: endpoint,
       CROSSGATE_ASSERTION_KEYS_SECRET_ID: ASSERTION_KEYS_SECRET_ID,
+      CROSSGATE_SPANNER_MASK_KEY_SECRET_ID: SPANNER_MASK_KEY_SECRET_ID,
     });
     return {
       summary: [`moto (Secrets Manager, Cognito)   ${endpoint}  pid ${child.pid}`],

@@ -1,7 +1,8 @@
--- The sample rows of Google's getting-started guide. One DML statement per `;`.
-INSERT INTO Singers (SingerId, FirstName, LastName) VALUES
-  (1, 'Marc', 'Richards'),
-  (2, 'Catalina', 'Smith'),
-  (3, 'Alice', 'Trentor'),
-  (4, 'Lea', 'Martin'),
-  (5, 'David', 'Lomond');
+-- The sample rows of Google's getting-started guide, with made-up e-mail addresses (example.com,
+-- RFC 2606) for the masking tests. One DML statement per `;`.
+INSERT INTO Singers (SingerId, FirstName, LastName, Email) VALUES
+  (1, 'Marc', 'Richards', 'marc.richards@example.com'),
+  (2, 'Catalina', 'Smith', 'catalina.smith@example.com'),
+  (3, 'Alice', 'Trentor', 'alice.trentor@example.com'),
+  (4, 'Lea', 'Martin', 'lea.martin@example.com'),
+  (5, 'David', 'Lomond', NULL);

@@ -1,6 +1,6 @@
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { IssuerConfig } from '../config/issuers-schema';
-import type { Principal } from './principal';
+import type { Principal, PrincipalKind } from './principal';
 
 const defaultGroupsClaim = { cognito: 'cognito:groups', oidc: 'groups' } as const;
 
@@ -18,8 +18,9 @@ function claimsPrincipal(payload: JwtPayload, issuer: IssuerConfig): Principal {
       ? stringClaim(payload, 'aud')
       : undefined);
   // RFC 9068: a token issued to a client for itself has sub == client_id; Auth0 marks it with gty.
-  const kind =
-    payload.gty === 'client_credentials' || (clientId !== undefined && subject === clientId)
+  const kind: PrincipalKind = isAgent(payload, clientId, issuer)
+    ? 'agent'
+    : payload.gty === 'client_credentials' || (clientId !== undefined && subject === clientId)
       ? 'machine'
       : 'person';
   const username =
@@ -27,7 +28,7 @@ function claimsPrincipal(payload: JwtPayload, issuer: IssuerConfig): Principal {
     stringClaim(payload, 'username') ??
     stringClaim(payload, 'cognito:username') ??
     stringClaim(payload, 'preferred_username') ??
-    (kind === 'machine' ? clientId : undefined);
+    (kind !== 'person' ? clientId : undefined);
 
   return {
     subject,
@@ -40,6 +41,16 @@ function claimsPrincipal(payload: JwtPayload, issuer: IssuerConfig): Principal {
     clientId,
     kind,
   };
+}
+
+/** Config names the agents per issuer (issuers-schema.ts `agents`); anything else is not one. */
+function isAgent(payload: JwtPayload, clientId: string | undefined, issuer: IssuerConfig): boolean {
+  const agents = issuer.agents;
+  if (!agents) return false;
+  if (clientId !== undefined && agents.clientIds?.includes(clientId)) return true;
+  if (!agents.claim) return false;
+  const value = payload[agents.claim.name];
+  return Array.isArray(value) ? value.includes(agents.claim.value) : value === agents.claim.value;
 }
 
 function stringClaim(payload: JwtPayload, name: string): string | undefined {

@@ -10,6 +10,9 @@ import type { OutboundCall } from '../http/outbound-call';
 import { retrying, type RetryPolicy } from '../http/retry';
 import type { HttpResponse } from '../http/responses';
 import { allowedRequestHeaders, allowedResponseHeaders, identityHeaders } from './forward-headers';
+import type { ScrubOptions } from '../scrub/scrub-options';
+import type { RedactionCounts } from '../scrub/secret-detector';
+import { SCRUBBED_REQUEST_HEADERS, scrubAnswer, scrubsFor } from './agent-scrub';
 import { proxyPathOf, upstreamPath, upstreamUrl } from './proxy-path';
 import { encodeBody, readLimitedBody } from './response-body';
 import { isIdempotent, isRetryableStatus } from './retry-policy';
@@ -26,6 +29,8 @@ export interface CloudRunForwarderOptions {
   /** Waits between attempts; rejects when the signal aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<unknown>;
   logger?: Pick<Logger, 'info' | 'warn'>;
+  /** How agents' answers are scrubbed (services with `scrubForAgents`); secretlint by default. */
+  scrub?: ScrubOptions;
 }
 
 /** A Cloud Run service from config, resolved once per request. */
@@ -53,6 +58,8 @@ export interface ForwardResult {
   response: HttpResponse;
   upstreamStatus: number;
   attempts: number;
+  /** Redactions by rule when the answer was scrubbed for an agent; absent when not scrubbed. */
+  redactions?: RedactionCounts;
 }
 
 /** How close to the deadline a retry is still worth starting. */
@@ -103,6 +110,7 @@ export class CloudRunForwarder {
       traceparent: call.traceparent,
       ...(call.tracestate ? { tracestate: call.tracestate } : {}),
       authorization: `Bearer ${idToken}`,
+      ...(scrubsFor(request.principal, service) ? SCRUBBED_REQUEST_HEADERS : {}),
     };
     const maxRetries = isIdempotent(request.method)
       ? (service.maxRetries ?? this.options.config.maxRetries)
@@ -172,7 +180,7 @@ export class CloudRunForwarder {
   ): Promise<ForwardResult> {
     try {
       return {
-        response: await this.mapResponse(request, service, audience, response),
+        ...(await this.mapResponse(request, service, audience, response)),
         upstreamStatus: response.status,
         attempts,
       };
@@ -196,7 +204,7 @@ export class CloudRunForwarder {
     service: CloudRunServiceConfig,
     audience: string,
     response: Response,
-  ): Promise<HttpResponse> {
+  ): Promise<{ response: HttpResponse; redactions?: RedactionCounts }> {
     if (response.status >= 500) {
       await this.discard(response);
       throw new UpstreamError(
@@ -213,16 +221,29 @@ export class CloudRunForwarder {
         401,
       );
     }
-    const body = await readLimitedBody(response, this.options.config.maxResponseBytes);
-    const headers = allowedResponseHeaders(response.headers, [
+    const contentType = response.headers.get('content-type') ?? undefined;
+    let body = await readLimitedBody(response, this.options.config.maxResponseBytes);
+    let headers = allowedResponseHeaders(response.headers, [
       ...this.options.config.responseHeaders,
       ...service.extraResponseHeaders,
     ]);
+    let redactions: RedactionCounts | undefined;
+    if (scrubsFor(request.principal, service)) {
+      ({ body, headers, redactions } = await scrubAnswer(
+        body,
+        headers,
+        contentType,
+        this.options.scrub,
+      ));
+    }
     const encoded =
       request.method === 'HEAD'
         ? { body: '', isBase64Encoded: false }
-        : encodeBody(body, response.headers.get('content-type') ?? undefined);
-    return { statusCode: response.status, headers, ...encoded };
+        : encodeBody(body, contentType);
+    return {
+      response: { statusCode: response.status, headers, ...encoded },
+      ...(redactions ? { redactions } : {}),
+    };
   }
 }
 

@@ -56,6 +56,14 @@ export const cloudRunServiceSchema = z.strictObject({
   extraResponseHeaders: z.array(headerName).default([]),
   /** Overrides the section's retry maximum for this service (0 switches retries off). */
   maxRetries: z.number().int().nonnegative().max(5).optional(),
+  /**
+   * For callers of kind `agent`: text and JSON answers are scrubbed of anything that looks
+   * like a credential (shared/scrub, secretlint's recommended rules), replaced with
+   * `[REDACTED:<rule>]`, and the counts per rule go to the audit event. People and machines
+   * get the answer unchanged. Off by default: only the service's owner knows whether its
+   * answers can carry secrets.
+   */
+  scrubForAgents: z.boolean().default(false),
 });
 
 export const cloudRunSchema = z.strictObject({

@@ -9,6 +9,7 @@ import { requestBody } from '../http/request-body';
 import type { TargetResolver } from '../middleware/authorization';
 import { gatewayRoute } from '../middleware/gateway-handler';
 import type { ModuleConfig } from '../modules/gateway-module';
+import type { ScrubOptions } from '../scrub/scrub-options';
 import { CloudRunForwarder, type ResolvedService } from './cloud-run-forwarder';
 import { cloudRunSchema, type CloudRunConfig } from './config-schema';
 import { cloudRunModule, RUN_ROUTE } from './module';
@@ -23,6 +24,8 @@ export interface RunHandlerOptions {
   /** The caller assertions; the container's signer (key set from Secrets Manager) by default. */
   assertions?: Pick<AssertionSigner, 'assertionFor'>;
   fetch?: typeof fetch;
+  /** How agents' answers are scrubbed; secretlint's recommended preset by default. */
+  scrub?: ScrubOptions;
 }
 
 /** Only services named in config exist; a method not configured for the service is 405. */
@@ -55,6 +58,7 @@ export function createRunHandler(options: RunHandlerOptions = {}) {
     assertions: options.assertions ?? assertionSignerFor(config),
     fetch: options.fetch,
     logger,
+    scrub: options.scrub,
   });
 
   return gatewayRoute<ResolvedService>(
@@ -71,6 +75,8 @@ export function createRunHandler(options: RunHandlerOptions = {}) {
       });
       audit.upstreamStatus = result.upstreamStatus;
       audit.attempts = result.attempts;
+      // Counts per rule only, never what was redacted (agent-scrub.ts).
+      if (result.redactions) audit.redactions = result.redactions;
       return result.response;
     },
     {

@@ -10,6 +10,24 @@ const commonIssuerFields = {
   /** Claim that names the caller; falls back to the usual claims when absent. */
   usernameClaim: z.string().min(1).optional(),
   /**
+   * Which of this issuer's callers are AI agents (principal kind `agent`): by OAuth client id
+   * (`client_id`/`azp`), and/or by a claim with a given value (a string claim equal to it, or a
+   * list claim containing it). Agents get scrubbed answers and can be named in policies.
+   *
+   * @example
+   *   "agents": { "clientIds": ["ops-agent"] }
+   *   "agents": { "claim": { "name": "crossgate/kind", "value": "agent" } }
+   */
+  agents: z
+    .strictObject({
+      clientIds: z.array(z.string().min(1)).min(1).optional(),
+      claim: z.strictObject({ name: z.string().min(1), value: z.string().min(1) }).optional(),
+    })
+    .refine((agents) => agents.clientIds !== undefined || agents.claim !== undefined, {
+      message: 'name agents by clientIds, by claim, or both',
+    })
+    .optional(),
+  /**
    * Longest token lifetime accepted (`exp - iat`, and time left until `exp`). Tokens without
    * `exp` are always refused. Default 24 h; most IdPs issue 5 minutes to 1 hour.
    */

@@ -27,6 +27,16 @@ function check(requirement: Requirement, principal: Principal): PolicyDecision {
       ? { allowed: true }
       : { allowed: false, missing: describeRequirement(requirement) };
   }
+  if ('kind' in requirement) {
+    return principal.kind === requirement.kind
+      ? { allowed: true }
+      : { allowed: false, missing: describeRequirement(requirement) };
+  }
+  if ('not' in requirement) {
+    return check(requirement.not, principal).allowed
+      ? { allowed: false, missing: describeRequirement(requirement) }
+      : { allowed: true };
+  }
   if ('anyOf' in requirement) {
     return requirement.anyOf.some((inner) => check(inner, principal).allowed)
       ? { allowed: true }

@@ -1,4 +1,8 @@
 import * as z from 'zod';
+import type { PrincipalKind } from '../auth/principal';
+
+/** The kinds of caller a requirement can name (shared/auth/principal.ts). */
+export const principalKinds = ['person', 'machine', 'agent'] as const satisfies PrincipalKind[];
 
 /**
  * A policy requirement, as written in config.
@@ -7,11 +11,19 @@ import * as z from 'zod';
  *   { "authenticated": true }
  *   { "anyOf": [{ "group": "developers" }, { "group": "admins" }, { "scope": "run:echo" }] }
  *   { "allOf": [{ "group": "release-managers" }, { "scope": "gerrit:submit" }] }
+ *   { "kind": "agent" }                                  only AI agents
+ *   { "allOf": [{ "group": "admins" }, { "not": { "kind": "agent" } }] }   admins, never agents
+ *
+ * `not` negates any requirement; with `kind` it excludes a kind of caller. A `not` alone can
+ * never stand as a whole policy that allows almost everyone by accident: it is a requirement
+ * like any other, and deny by default still applies to targets with no policy.
  */
 export type Requirement =
   | { authenticated: true }
   | { scope: string }
   | { group: string }
+  | { kind: PrincipalKind }
+  | { not: Requirement }
   | { anyOf: Requirement[] }
   | { allOf: Requirement[] };
 
@@ -20,6 +32,8 @@ export const requirementSchema: z.ZodType<Requirement> = z.lazy(() =>
     z.strictObject({ authenticated: z.literal(true) }),
     z.strictObject({ scope: z.string().min(1) }),
     z.strictObject({ group: z.string().min(1) }),
+    z.strictObject({ kind: z.enum(principalKinds) }),
+    z.strictObject({ not: requirementSchema }),
     z.strictObject({ anyOf: z.array(requirementSchema).min(1) }),
     z.strictObject({ allOf: z.array(requirementSchema).min(1) }),
   ]),
@@ -30,6 +44,8 @@ export function describeRequirement(requirement: Requirement): string {
   if ('authenticated' in requirement) return 'authenticated';
   if ('scope' in requirement) return `scope:${requirement.scope}`;
   if ('group' in requirement) return `group:${requirement.group}`;
+  if ('kind' in requirement) return `kind:${requirement.kind}`;
+  if ('not' in requirement) return `not(${describeRequirement(requirement.not)})`;
   if ('anyOf' in requirement) {
     return requirement.anyOf.length === 1
       ? describeRequirement(requirement.anyOf[0] as Requirement)

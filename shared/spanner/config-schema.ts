@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { gcpSchema } from '../gcp/gcp-schema';
 import { requirementSchema } from '../policy/requirement';
+import { columnMasksSchema } from './column-mask';
 import { formatSpannerType, parseSpannerType } from './spanner-type';
 import { isDmlKeyword, isQueryKeyword, scanSql, type SqlDialect } from './sql-scan';
 
@@ -49,6 +50,12 @@ export const spannerStatementSchema = z.strictObject({
   timeoutMs: z.number().int().positive().max(900_000).optional(),
   /** Audit parameter values too, not only their names. Only for values that are not sensitive. */
   auditParamValues: z.boolean().default(false),
+  /**
+   * Result columns masked for callers who do not meet the mask's `unless` (column-mask.ts):
+   * `{ "Email": { "unless": { "group": "admins" }, "as": "partial" } }`. Applied to every row
+   * before encoding. `hash` needs the section's `maskKeySecretId`.
+   */
+  mask: columnMasksSchema.optional(),
 });
 
 export type SpannerStatementConfig = z.infer<typeof spannerStatementSchema>;
@@ -87,9 +94,32 @@ export const spannerSchema = z
         max: z.number().int().positive().default(10),
       })
       .prefault({}),
+    /**
+     * Secrets Manager id of the deployment's mask key (a string of at least 32 bytes), the
+     * HMAC key of `hash` masks. Required when any statement masks with `hash`; read (and
+     * cached) only when a hash mask applies to the caller.
+     */
+    maskKeySecretId: z.string().min(1).optional(),
     statements: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/), spannerStatementSchema),
   })
   .superRefine((spanner, ctx) => {
+    for (const [name, statement] of Object.entries(spanner.statements)) {
+      if (statement.mask && statement.mode === 'write') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['statements', name, 'mask'],
+          message: 'mask applies to read statements only (a write returns no rows)',
+        });
+      }
+      const hashes = Object.values(statement.mask ?? {}).some((mask) => mask.as === 'hash');
+      if (hashes && !spanner.maskKeySecretId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['statements', name, 'mask'],
+          message: 'a hash mask needs spanner.maskKeySecretId (the deployment mask key)',
+        });
+      }
+    }
     for (const [name, statement] of Object.entries(spanner.statements)) {
       for (const message of statementProblems(statement, spanner.dialect)) {
         ctx.addIssue({ code: 'custom', path: ['statements', name], message });

@@ -16,6 +16,9 @@ import { readStatementParams } from './request-body';
 import { spannerTag } from './request-tags';
 import { containerSpanner } from './spanner-client';
 import { runRead, runWrite } from './statement-runner';
+import { maskRows } from './column-mask';
+import { hashMaskApplies } from './mask-key';
+import { secretCacheFor } from '../secrets/container-secret-cache';
 
 export type SpannerFunctionConfig = ModuleConfig<'spanner', SpannerConfig>;
 
@@ -26,6 +29,23 @@ export interface SpannerHandlerOptions {
   database?: (config: SpannerFunctionConfig) => Promise<Database>;
   /** The Google identity for Spanner in AWS; see `spannerAuthClient`. */
   authClient?: (config: SpannerFunctionConfig) => Promise<AuthClient | undefined>;
+  /**
+   * The deployment's mask key (HMAC key of `hash` masks). Default: the secret named by
+   * `spanner.maskKeySecretId`, through the container's secret cache. Called only when a hash
+   * mask applies to the caller.
+   */
+  maskKey?: (config: SpannerFunctionConfig) => Promise<string>;
+}
+
+/** The mask key from Secrets Manager, cached with the container's other secrets. */
+export async function secretMaskKey(config: SpannerFunctionConfig): Promise<string> {
+  const secretId = config.spanner.maskKeySecretId;
+  if (!secretId) {
+    throw new ConfigurationError(
+      'spanner.maskKeySecretId names no mask key (needed by hash masks)',
+    );
+  }
+  return secretCacheFor(config).getString(secretId);
 }
 
 /** A statement from config, resolved once per request. */
@@ -75,13 +95,14 @@ export function createSpannerHandler(options: SpannerHandlerOptions = {}) {
   const { config, logger, verifier } = dependencies;
   const spannerConfig = config.spanner;
   const authClient = options.authClient ?? spannerAuthClient;
+  const readMaskKey = options.maskKey ?? secretMaskKey;
   const database =
     options.database ??
     (async (functionConfig: SpannerFunctionConfig) =>
       (await containerSpanner(functionConfig.spanner, () => authClient(functionConfig))).database);
 
   return gatewayRoute<ResolvedStatement>(
-    async ({ event, target, call, audit }) => {
+    async ({ event, principal, target, call, audit }) => {
       const { name, statement } = target;
       const given = readStatementParams(event);
       const bound = bindParams(statement.params, given, spannerConfig.dialect);
@@ -98,8 +119,14 @@ export function createSpannerHandler(options: SpannerHandlerOptions = {}) {
 
       const statementCall = withTimeout(call, statement.timeoutMs ?? spannerConfig.timeoutMs);
       assertTimeLeft(statementCall, 'the statement');
+      // Fetched before the statement runs: without its key a hash mask fails closed, and it is
+      // better to fail before reading any row.
+      const [handle, maskKey] = await Promise.all([
+        database(config),
+        hashMaskApplies(statement.mask, principal) ? readMaskKey(config) : undefined,
+      ]);
       const run = {
-        database: await database(config),
+        database: handle,
         name,
         statement,
         bound,
@@ -108,9 +135,12 @@ export function createSpannerHandler(options: SpannerHandlerOptions = {}) {
       };
       if (statement.mode === 'read') {
         const result = await runRead(run);
+        // Before encoding, every row; errors from here name columns, never values.
+        const masked = maskRows(result.columns, result.rows, statement.mask, principal, maskKey);
         spannerAudit.rowCount = result.rows.length;
         spannerAudit.truncated = result.truncated;
-        return jsonResponse(200, result);
+        if (masked.maskedColumns.length > 0) spannerAudit.maskedColumns = masked.maskedColumns;
+        return jsonResponse(200, { ...result, rows: masked.rows });
       }
       const result = await runWrite(run);
       spannerAudit.rowCount = result.rowCount;

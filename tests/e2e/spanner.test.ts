@@ -19,10 +19,12 @@ describe('POST /spanner/{query} through serverless offline', () => {
       { name: 'SingerId', type: 'INT64' },
       { name: 'FirstName', type: 'STRING' },
       { name: 'LastName', type: 'STRING' },
+      { name: 'Email', type: 'STRING' },
     ]);
+    // Email is hash-masked for bob, who is not in admins (tests/e2e/agents.test.ts).
     expect(body.rows.slice(0, 2)).toEqual([
-      ['1', 'Marc', 'Richards'],
-      ['2', 'Catalina', 'Smith'],
+      ['1', 'Marc', 'Richards', expect.stringMatching(/^hmac:[0-9a-f]{32}$/)],
+      ['2', 'Catalina', 'Smith', expect.stringMatching(/^hmac:[0-9a-f]{32}$/)],
     ]);
     expect(body.truncated).toBe(false);
   });
@@ -32,7 +34,9 @@ describe('POST /spanner/{query} through serverless offline', () => {
     for (const id of [3, '3']) {
       const response = await post('getSinger', bob, { params: { id } });
       expect(response.status).toBe(200);
-      expect((response.body as { rows: unknown[] }).rows).toEqual([['3', 'Alice', 'Trentor']]);
+      expect((response.body as { rows: unknown[] }).rows).toEqual([
+        ['3', 'Alice', 'Trentor', '***@example.com'],
+      ]);
     }
   });
 
@@ -47,7 +51,7 @@ describe('POST /spanner/{query} through serverless offline', () => {
     expect(added.status).toBe(200);
     expect(added.body).toEqual({ rowCount: 1 });
     const read = await post('getSinger', alice, { params: { id } });
-    expect((read.body as { rows: unknown[] }).rows).toEqual([[id, 'Ada', 'Lovelace']]);
+    expect((read.body as { rows: unknown[] }).rows).toEqual([[id, 'Ada', 'Lovelace', null]]);
 
     const again = await post('addSinger', alice, {
       params: { id, firstName: 'Ada', lastName: 'Lovelace' },

@@ -65,7 +65,7 @@ describe('TokenVerifier against moto (Cognito) and oidc-provider', () => {
     expect(ciBot).toMatchObject({ subject: 'ci-bot', kind: 'machine', issuerName: 'machines' });
     expect(ciBot.scopes).toContain('gerrit:review');
     const agent = await verifier.verify(await token('ops-agent'));
-    expect(agent).toMatchObject({ subject: 'ops-agent', kind: 'machine' });
+    expect(agent).toMatchObject({ subject: 'ops-agent', kind: 'agent' }); // named an agent in config
   });
 
   it('error flow: a tampered payload fails the signature check', async () => {

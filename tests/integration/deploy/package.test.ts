@@ -112,7 +112,8 @@ const expectedFunctions: Record<
   spanner: {
     memorySize: 1024,
     timeout: 20,
-    secrets: ['gcp:spanner'],
+    // The mask key: HMAC key of Spanner hash masks (docs/spanner.md).
+    secrets: ['gcp:spanner', 'crossgate/spanner-mask-key'],
     forbidden: [],
   },
   gerrit: {

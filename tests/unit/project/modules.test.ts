@@ -148,12 +148,14 @@ describe('each function validates the core and its own section only', () => {
     const config = parseConfig(document, env, { modules: gatewayModules, validate: [cloudRun] });
     expect(Object.keys((config.cloudRun as { services: object }).services)).toEqual([
       'echo',
+      'echo-agents',
       'ledger',
     ]);
     const catalog = policyCatalog(config, gatewayModules, document);
     expect(catalog.map((entry) => entry.target ?? entry.route)).toEqual([
       'GET /me',
       'echo',
+      'echo-agents',
       'ledger',
     ]);
   });
