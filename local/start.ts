@@ -26,7 +26,7 @@ Try it:
   curl -H "Authorization: Bearer $(npm run --silent token -- alice --backstage)" localhost:${stack.state.ports.gateway}/me
   curl -H "Authorization: Bearer $(npm run --silent token -- bob)" 'localhost:${stack.state.ports.gateway}/run/echo/hello?x=1'
   curl -X POST -H "Authorization: Bearer $(npm run --silent token -- bob)" -H 'content-type: application/json' -d '{"params":{"id":"1"}}' localhost:${stack.state.ports.gateway}/spanner/getSinger
-  curl -H "Authorization: Bearer $(npm run --silent token -- bob)" 'localhost:${stack.state.ports.gateway}/gerrit/changes?q=status:open'
+  curl -H "Authorization: Bearer $(npm run --silent token -- bob)" 'localhost:${stack.state.ports.gateway}/gerrit/a/changes/?q=status:open'
 More in README.md and docs/.
 
 Ctrl-C stops everything.`);
