@@ -1,27 +1,2 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-export interface ListeningServer {
-  url: string;
-  port: number;
-  /** Closes the server and every connection on it, idle or not, so that stop never waits. */
-  close: () => Promise<void>;
-}
-
-/** Starts an HTTP server of the offline stack on one loopback address (port 0: any free one). */
-export async function listenOn(server: Server, host: string, port = 0): Promise<ListeningServer> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => resolve());
-  });
-  const bound = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${host}:${bound}`,
-    port: bound,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+/** Moved to local/stand-in/listen.ts; kept so tests outside local/ keep their import. */
+export { listenOn, type ListeningServer } from './stand-in/listen';

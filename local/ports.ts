@@ -12,6 +12,7 @@ export const defaultPorts = {
   echo: 4430,
   ledger: 4431,
   gerrit: 4440,
+  backstage: 4450,
   spanner: 9010,
 } as const;
 

@@ -15,11 +15,15 @@ console.log(`Seeded people (Cognito): ${Object.keys(stack.state.cognito?.users ?
 console.log(
   `Seeded machine clients (OIDC): ${Object.keys(stack.state.oidc?.clients ?? {}).join(', ')}`,
 );
+console.log(
+  `Seeded Backstage users: ${Object.keys(stack.state.backstage?.users ?? {}).join(', ')}`,
+);
 console.log(`
 Try it:
   curl localhost:${stack.state.ports.gateway}/health
   curl -H "Authorization: Bearer $(npm run --silent token -- bob)" localhost:${stack.state.ports.gateway}/me
   curl -H "Authorization: Bearer $(npm run --silent token -- ci-bot)" localhost:${stack.state.ports.gateway}/me
+  curl -H "Authorization: Bearer $(npm run --silent token -- alice --backstage)" localhost:${stack.state.ports.gateway}/me
   curl -H "Authorization: Bearer $(npm run --silent token -- bob)" 'localhost:${stack.state.ports.gateway}/run/echo/hello?x=1'
   curl -X POST -H "Authorization: Bearer $(npm run --silent token -- bob)" -H 'content-type: application/json' -d '{"params":{"id":"1"}}' localhost:${stack.state.ports.gateway}/spanner/getSinger
   curl -H "Authorization: Bearer $(npm run --silent token -- bob)" 'localhost:${stack.state.ports.gateway}/gerrit/changes?q=status:open'

@@ -56,3 +56,26 @@ export async function tokenFor(
   ];
   throw new Error(`unknown principal "${name}"; seeded: ${known.join(', ')}`);
 }
+
+/**
+ * A Backstage user token for a seeded catalog user, minted by the Backstage stand-in the way
+ * the auth backend signs one after sign-in (ES256, `sub` user:default/<name>, `ent` refs).
+ */
+export async function backstageTokenFor(state: StackState, name: string): Promise<string> {
+  if (!state.backstage) throw new Error('the Backstage stand-in is not running in this stack');
+  const response = await fetch(`${state.backstage.usersUrl}/${encodeURIComponent(name)}/token`, {
+    method: 'POST',
+    signal: AbortSignal.timeout(5000),
+  });
+  const body = (await response.json()) as {
+    backstageIdentity?: { token?: string };
+    error?: { message?: string };
+  };
+  const token = body.backstageIdentity?.token;
+  if (!response.ok || !token) {
+    throw new Error(
+      `Backstage stand-in refused a token for ${name}: ${body.error?.message ?? response.status}`,
+    );
+  }
+  return token;
+}

@@ -115,7 +115,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
     {
       me: {
         make: () => {
-          const verifier = TokenVerifier.create(config);
+          const verifier = countingVerifier(config);
           const handler = createMeHandler({ dependencies: { config, verifier, logger } });
           return {
             invoke: handler as unknown as Invoke,
@@ -128,7 +128,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
       },
       run: {
         make: () => {
-          const verifier = TokenVerifier.create(config);
+          const verifier = countingVerifier(config);
           const runConfig = { ...config, cloudRun: runSection };
           const secretId = runConfig.cloudRun.gcp.credentialsSecretId;
           const credentials = createGcpCredentials(
@@ -158,7 +158,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
       },
       spanner: {
         make: () => {
-          const verifier = TokenVerifier.create(config);
+          const verifier = countingVerifier(config);
           const handle = createSpanner({ config: config.spanner! });
           const handler = createSpannerHandler({
             dependencies: { config: withSection(config, 'spanner'), verifier, logger },
@@ -181,7 +181,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
       },
       gerrit: {
         make: () => {
-          const verifier = TokenVerifier.create(config);
+          const verifier = countingVerifier(config);
           const gerrit = createGerritServices(
             gerritSection,
             new SecretCache({ client: secretsClient() }),
@@ -258,8 +258,20 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
   return results;
 }
 
+/** JWKS fetches per verifier, counted through the verifier's observer option. */
+const jwksFetchCounts = new WeakMap<TokenVerifier, { fetches: number }>();
+
+function countingVerifier(config: GatewayConfig): TokenVerifier {
+  const counter = { fetches: 0 };
+  const verifier = TokenVerifier.create(config, {
+    jwksObserver: { onFetch: () => (counter.fetches += 1) },
+  });
+  jwksFetchCounts.set(verifier, counter);
+  return verifier;
+}
+
 function fetchCount(verifier: TokenVerifier): number {
-  return (verifier.fetcher as { fetchCount?: number }).fetchCount ?? 0;
+  return jwksFetchCounts.get(verifier)?.fetches ?? 0;
 }
 
 async function sessionCount(database: Database): Promise<number> {

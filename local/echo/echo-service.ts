@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listenOn } from '../listen';
+import { listenOn } from '../stand-in/listen';
 import { OAuth2Client } from 'google-auth-library';
 import { assertionChecker, type AssertionCheckOptions } from './assertion-check';
 
@@ -168,7 +168,7 @@ export async function startEchoService(options: EchoServiceOptions): Promise<Ech
       if (!response.headersSent) html(response, 500, '<h1>500</h1>');
     });
   });
-  const { url, close } = await listenOn(server, options.host, options.port);
+  const { url, close } = await listenOn(server, options.host, options.port, 'echo');
   return {
     url,
     close,

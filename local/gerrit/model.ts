@@ -1,5 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
-
 /**
  * The Gerrit stand-in's data: accounts, groups, the access rules of the seeded projects and
  * changes with patch sets, votes and messages. Everything lives in memory for one run.
@@ -26,9 +24,33 @@ export interface Group {
 export interface Revision {
   number: number;
   sha: string;
+  /** The commit's parent (the branch tip it was uploaded on). */
+  parentSha: string;
   created: Date;
   uploaderId: number;
 }
+
+/** One file a change touches: its content before (null: added) and after (null: deleted). */
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+export type ProjectState = 'ACTIVE' | 'READ_ONLY' | 'HIDDEN';
+
+export interface Project {
+  name: string;
+  parent?: string;
+  description?: string;
+  state: ProjectState;
+  /** Projects holding only refs/meta/config (All-Projects and permission parents). */
+  permissionsOnly: boolean;
+  /** Branch name -> tip commit. */
+  branches: Record<string, string>;
+}
+
+export type ReviewerState = 'REVIEWER' | 'CC';
 
 export interface Approval {
   label: string;
@@ -70,9 +92,13 @@ export interface Change {
   submitterId?: number;
   realSubmitterId?: number;
   ownerId: number;
-  insertions: number;
-  deletions: number;
+  /** Full commit message of the current patch set (subject, body, Change-Id footer). */
+  commitMessage: string;
+  /** Files of the change (every patch set shows the current files: enough for a stand-in). */
+  files: FileChange[];
   revisions: Revision[];
+  /** Account id -> reviewer state, as Set Review's `reviewers` leaves it. */
+  reviewers: Map<number, ReviewerState>;
   approvals: Approval[];
   messages: ChangeMessage[];
   comments: InlineComment[];
@@ -124,136 +150,16 @@ export const accessRules = {
 export interface GerritData {
   accounts: Account[];
   groups: Group[];
+  projects: Project[];
   changes: Change[];
   settings: { enableRunAs: boolean };
 }
 
-function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}
-
-function at(day: number, hour: number): Date {
-  return new Date(Date.UTC(2026, 10, day, hour, 0, 0));
-}
-
-/** DESIGN.md's offline seed: alice, bob, ci-bot, the service account, "Release Managers", project demo. */
-export function seedData(servicePassword: string): GerritData {
-  const accounts: Account[] = [
-    {
-      id: 1000000,
-      username: SERVICE_ACCOUNT,
-      name: 'crossgate gateway',
-      email: 'crossgate@example.com',
-      password: servicePassword,
-    },
-    {
-      id: 1000001,
-      username: 'alice',
-      name: 'Alice Example',
-      email: 'alice@example.com',
-      password: randomBytes(12).toString('base64url'),
-    },
-    {
-      id: 1000002,
-      username: 'bob',
-      name: 'Bob Example',
-      email: 'bob@example.com',
-      password: randomBytes(12).toString('base64url'),
-    },
-    {
-      id: 1000003,
-      username: 'ci-bot',
-      name: 'CI Bot',
-      email: 'ci-bot@example.com',
-      password: randomBytes(12).toString('base64url'),
-    },
-  ];
-  const group = (
-    name: string,
-    groupId: number,
-    members: string[],
-    description?: string,
-  ): Group => ({
-    uuid: sha1(`group:${name}`),
-    name,
-    groupId,
-    members: new Set(members),
-    ...(description ? { description } : {}),
-  });
-  const groups: Group[] = [
-    {
-      uuid: 'global:Anonymous-Users',
-      name: ANONYMOUS_USERS,
-      groupId: 2,
-      description: 'Any user, signed-in or not',
-      members: new Set(),
-    },
-    {
-      uuid: 'global:Registered-Users',
-      name: REGISTERED_USERS,
-      groupId: 3,
-      description: 'Any signed-in user',
-      members: new Set(),
-    },
-    group('Administrators', 1, [], 'Gerrit Site Administrators'),
-    group('Release Managers', 6, ['alice'], 'May approve with Code-Review+2 and submit'),
-    group('CI Bots', 7, ['ci-bot'], 'May vote Verified'),
-    group('Run As Users', 8, [SERVICE_ACCOUNT], 'Granted the Run As capability'),
-  ];
-
-  const byName = new Map(accounts.map((account) => [account.username, account.id]));
-  const change = (
-    number: number,
-    subject: string,
-    owner: string,
-    options: { project?: string; status?: Change['status']; patchSets?: number; day: number },
-  ): Change => {
-    const ownerId = byName.get(owner) ?? 0;
-    const patchSets = options.patchSets ?? 1;
-    const revisions = Array.from({ length: patchSets }, (_, index) => ({
-      number: index + 1,
-      sha: sha1(`change-${number}-ps${index + 1}`),
-      created: at(options.day, 9 + index),
-      uploaderId: ownerId,
-    }));
-    return {
-      number,
-      project: options.project ?? 'demo',
-      branch: 'master',
-      changeId: `I${sha1(`change-${number}`)}`,
-      subject,
-      status: options.status ?? 'NEW',
-      created: at(options.day, 9),
-      updated: at(options.day, 9 + patchSets),
-      ownerId,
-      insertions: 10 + number,
-      deletions: number,
-      revisions,
-      approvals: [],
-      messages: [],
-      comments: [],
-      ...(options.status === 'MERGED'
-        ? {
-            submitted: at(options.day, 12),
-            submitterId: byName.get('alice') ?? 0,
-            realSubmitterId: byName.get('alice') ?? 0,
-          }
-        : {}),
-    };
-  };
-  const changes: Change[] = [
-    change(1, 'Add greeting endpoint', 'bob', { day: 1, patchSets: 2 }),
-    change(2, 'Fix typo in README', 'alice', { day: 2 }),
-    change(3, 'Bump dependencies', 'ci-bot', { day: 3 }),
-    change(4, 'Refactor config loader', 'bob', { day: 4 }),
-    change(5, 'Add release notes', 'alice', { day: 5 }),
-    change(6, 'Document the API', 'bob', { day: 6, status: 'MERGED' }),
-    change(7, 'Add lint script', 'bob', { day: 7, project: 'team/tools' }),
-    change(8, 'Old abandoned idea', 'bob', { day: 8, status: 'ABANDONED' }),
-    change(9, 'Speed up the build', 'bob', { day: 9 }),
-    change(10, 'Add health check', 'alice', { day: 10 }),
-  ];
-  return { accounts, groups, changes, settings: { enableRunAs: true } };
+/** Accounts by username, e-mail or numeric id, as Gerrit's account resolver takes them. */
+export function findAccount(data: GerritData, id: string): Account | undefined {
+  return data.accounts.find(
+    (account) => account.username === id || account.email === id || String(account.id) === id,
+  );
 }
 
 /** Gerrit's timestamp format: UTC, nanoseconds, a space between date and time. */

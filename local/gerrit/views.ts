@@ -1,4 +1,6 @@
+import { commitInfo, diffstat, fileInfo } from './files';
 import {
+  accessRules,
   gerritTimestamp,
   groupsOf,
   labelDefinitions,
@@ -6,18 +8,58 @@ import {
   type Change,
   type GerritData,
   type Group,
+  type Revision,
 } from './model';
 
-/** ListChangesOption values the stand-in understands; others are refused as Gerrit does. */
+/**
+ * Every ListChangesOption of Gerrit 3.x (java/com/google/gerrit/extensions/client/
+ * ListChangesOption.java). All are accepted; those that shape data the stand-in holds are
+ * honoured, the rest add nothing (as on a server without the plugins or data they need).
+ */
 export const changeOptions = new Set([
   'LABELS',
   'DETAILED_LABELS',
+  'SUBMIT_REQUIREMENTS',
   'CURRENT_REVISION',
   'ALL_REVISIONS',
+  'CURRENT_COMMIT',
+  'ALL_COMMITS',
+  'CURRENT_FILES',
+  'ALL_FILES',
   'DETAILED_ACCOUNTS',
+  'REVIEWER_UPDATES',
   'MESSAGES',
+  'CURRENT_ACTIONS',
+  'CHANGE_ACTIONS',
+  'REVIEWED',
+  'SKIP_MERGEABLE',
+  'SKIP_DIFFSTAT',
   'SUBMITTABLE',
+  'WEB_LINKS',
+  'CHECK',
+  'COMMIT_FOOTERS',
+  'PUSH_CERTIFICATES',
+  'TRACKING_IDS',
+  'DOWNLOAD_COMMANDS',
+  'STAR',
+  'PARENTS',
+  'CUSTOM_KEYED_VALUES',
 ]);
+
+/** Options Get Change Detail adds to whatever the caller asked (rest-api-changes.txt). */
+export const detailOptions = [
+  'LABELS',
+  'DETAILED_LABELS',
+  'DETAILED_ACCOUNTS',
+  'REVIEWER_UPDATES',
+  'MESSAGES',
+];
+
+/** Who asks, and where the server is: for `reviewed`, actions and download URLs. */
+export interface ViewContext {
+  caller: Account | undefined;
+  baseUrl: string;
+}
 
 /** AccountInfo: `_account_id` and name always (as in the documented examples), the rest on request. */
 export function accountInfo(
@@ -40,13 +82,12 @@ export function changeInfo(
   data: GerritData,
   change: Change,
   options: Set<string>,
+  context: ViewContext = { caller: undefined, baseUrl: '' },
 ): Record<string, unknown> {
+  const accountById = (id: number | undefined) =>
+    data.accounts.find((candidate) => candidate.id === id);
   const detailed = options.has('DETAILED_ACCOUNTS');
-  const account = (id: number | undefined) =>
-    accountInfo(
-      data.accounts.find((candidate) => candidate.id === id),
-      detailed,
-    );
+  const account = (id: number | undefined) => accountInfo(accountById(id), detailed);
   const info: Record<string, unknown> = {
     id: `${change.project}~${change.branch}~${change.changeId}`,
     project: change.project,
@@ -59,8 +100,7 @@ export function changeInfo(
     ...(change.submitted ? { submitted: gerritTimestamp(change.submitted) } : {}),
     ...(change.submitterId !== undefined ? { submitter: account(change.submitterId) } : {}),
     ...(change.status === 'NEW' ? { mergeable: true } : {}),
-    insertions: change.insertions,
-    deletions: change.deletions,
+    ...(options.has('SKIP_DIFFSTAT') ? {} : diffstat(change)),
     _number: change.number,
     owner: account(change.ownerId),
   };
@@ -89,22 +129,44 @@ export function changeInfo(
     }
     info.labels = labels;
   }
-  if (options.has('CURRENT_REVISION') || options.has('ALL_REVISIONS')) {
+  if (options.has('DETAILED_LABELS')) {
+    const byState = (state: string) =>
+      [...change.reviewers].filter(([, value]) => value === state).map(([id]) => account(id));
+    info.reviewers = {
+      ...(byState('REVIEWER').length > 0 ? { REVIEWER: byState('REVIEWER') } : {}),
+      ...(byState('CC').length > 0 ? { CC: byState('CC') } : {}),
+    };
+  }
+  // Commits, files and actions ride on revisions: Gerrit shows them only when CURRENT_REVISION
+  // or ALL_REVISIONS selects revisions ("Only valid when the current revision or all revisions
+  // are selected", rest-api-changes.txt).
+  const allRevisions = options.has('ALL_REVISIONS');
+  const currentRevision = options.has('CURRENT_REVISION');
+  if (allRevisions || currentRevision) {
     const current = change.revisions.at(-1);
-    const shown = options.has('ALL_REVISIONS') ? change.revisions : current ? [current] : [];
+    const shown = allRevisions ? change.revisions : current ? [current] : [];
     info.current_revision = current?.sha;
     info.revisions = Object.fromEntries(
       shown.map((revision) => [
         revision.sha,
-        {
-          kind: 'REWORK',
-          _number: revision.number,
-          created: gerritTimestamp(revision.created),
-          uploader: account(revision.uploaderId),
-          ref: `refs/changes/${String(change.number % 100).padStart(2, '0')}/${change.number}/${revision.number}`,
-        },
+        revisionInfo(data, change, revision, options, context, revision === current),
       ]),
     );
+  }
+  if (options.has('REVIEWED') && context.caller && change.status === 'NEW') {
+    // Gerrit: the caller has reviewed the current patch set when they commented or voted on it.
+    const current = change.revisions.at(-1)?.number;
+    const callerId = context.caller.id;
+    if (change.messages.some((m) => m.authorId === callerId && m.revision === current)) {
+      info.reviewed = true;
+    }
+  }
+  const changeActions = options.has('CHANGE_ACTIONS') || options.has('CURRENT_ACTIONS');
+  if (changeActions && context.caller && change.status === 'NEW') {
+    info.actions = {
+      abandon: { method: 'POST', label: 'Abandon', title: 'Abandon the change', enabled: true },
+      topic: { method: 'PUT', label: 'Edit Topic', enabled: true },
+    };
   }
   if (options.has('MESSAGES')) {
     info.messages = change.messages.map((message) => ({
@@ -121,6 +183,82 @@ export function changeInfo(
   }
   if (options.has('SUBMITTABLE'))
     info.submittable = submitProblems(change).length === 0 && change.status === 'NEW';
+  return info;
+}
+
+/** RevisionInfo, with what the options ask for (commit, files, fetch commands, actions). */
+function revisionInfo(
+  data: GerritData,
+  change: Change,
+  revision: Revision,
+  options: Set<string>,
+  context: ViewContext,
+  isCurrent: boolean,
+): Record<string, unknown> {
+  const detailed = options.has('DETAILED_ACCOUNTS');
+  const uploader = data.accounts.find((candidate) => candidate.id === revision.uploaderId);
+  const ref = `refs/changes/${String(change.number % 100).padStart(2, '0')}/${change.number}/${revision.number}`;
+  const url = `${context.baseUrl}/${change.project}`;
+  const info: Record<string, unknown> = {
+    kind: 'REWORK',
+    _number: revision.number,
+    created: gerritTimestamp(revision.created),
+    uploader: accountInfo(uploader, detailed),
+    ref,
+    fetch: {
+      'anonymous http': {
+        url,
+        ref,
+        ...(options.has('DOWNLOAD_COMMANDS')
+          ? {
+              commands: {
+                Checkout: `git fetch ${url} ${ref} && git checkout FETCH_HEAD`,
+                'Cherry Pick': `git fetch ${url} ${ref} && git cherry-pick FETCH_HEAD`,
+                'Format Patch': `git fetch ${url} ${ref} && git format-patch -1 --stdout FETCH_HEAD`,
+                Pull: `git pull ${url} ${ref}`,
+              },
+            }
+          : {}),
+      },
+    },
+  };
+  const withCommit = options.has('ALL_COMMITS') || (isCurrent && options.has('CURRENT_COMMIT'));
+  if (withCommit) info.commit = commitInfo(change, revision, uploader, false);
+  const withFiles = options.has('ALL_FILES') || (isCurrent && options.has('CURRENT_FILES'));
+  if (withFiles) {
+    info.files = Object.fromEntries(
+      change.files.map((file) => [file.path, fileInfo(file, options.has('SKIP_DIFFSTAT'))]),
+    );
+  }
+  if (isCurrent && options.has('CURRENT_ACTIONS') && change.status === 'NEW') {
+    const maySubmit = groupsOf(data, context.caller).some((group) =>
+      accessRules.submit.includes(group.name),
+    );
+    info.actions = {
+      ...(maySubmit
+        ? {
+            submit: {
+              method: 'POST',
+              label: 'Submit',
+              title: `Submit patch set ${revision.number} into ${change.branch}`,
+              ...(submitProblems(change).length === 0 ? { enabled: true } : {}),
+            },
+          }
+        : {}),
+      cherrypick: {
+        method: 'POST',
+        label: 'Cherry Pick',
+        title: 'Cherry pick change to a different branch',
+        enabled: true,
+      },
+      description: { method: 'PUT', label: 'Edit Description', enabled: true },
+      rebase: {
+        method: 'POST',
+        label: 'Rebase',
+        title: 'Rebase onto tip of branch or parent change',
+      },
+    };
+  }
   return info;
 }
 

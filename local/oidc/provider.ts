@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
-import { listenOn } from '../listen';
+import { listenOn } from '../stand-in/listen';
 import { CROSSGATE_AUDIENCE, OTHER_AUDIENCE, seededMachineClients } from './machine-clients';
 
 export interface LocalOidcProvider {

@@ -21,7 +21,13 @@ export const echoService: LocalService = {
         port,
         audiences: [url],
         certsUrl: google.certsUrl,
-        assertion: { jwksUrl: `${gatewayUrl}/.well-known/jwks.json`, issuer: gatewayUrl },
+        assertion: {
+          jwksUrl: `${gatewayUrl}/.well-known/jwks.json`,
+          issuer: gatewayUrl,
+          // jose waits 30 s between refetches on an unknown kid by default; a rotation under
+          // test is watched in seconds.
+          jwksCooldownMs: 1000,
+        },
       });
     };
     const started: EchoService[] = [];

@@ -1,3 +1,4 @@
+import { backstageService } from './backstage';
 import { cognitoService } from './cognito';
 import { echoService } from './echo';
 import { gerritService } from './gerrit';
@@ -16,6 +17,7 @@ export const localServices: LocalService[] = [
   motoService,
   cognitoService,
   oidcService,
+  backstageService,
   googleService,
   echoService,
   gerritService,

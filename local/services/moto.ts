@@ -29,14 +29,15 @@ export const motoService: LocalService = {
         env: { ...process.env, MOTO_RECORDER_FILEPATH: recording },
       },
     );
-    await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
     // Imported here, not at the top: the seed's moto clients import MOTO_CREDENTIALS from this
     // module, and a static import would read it before this module has defined it.
     const { ASSERTION_KEYS_SECRET_ID, seedAssertionKeys } = await import('../seed/assertion-keys');
     try {
+      await waitForHttp(`${endpoint}/moto-api/`, 30_000, child);
       // The caller-assertion signing keys: a new set per stack (docs/cloud-run.md).
       await seedAssertionKeys(endpoint, MOTO_REGION);
     } catch (error) {
+      // Not started, so the stack will not stop it: stop moto here rather than orphan it.
       await child.stop();
       throw error;
     }

@@ -9,8 +9,8 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
  * serverless offline (osls, serverless-offline): API Gateway's HTTP API and the Lambda runtime.
  * Last to start, because the functions' environment is the URLs of everything else.
  *
- * The edge JWT authorizer is switched off here (`noAuth` in serverless.yml) because offline it
- * can only decode tokens and accepts one issuer; the Lambda verifies every token itself.
+ * Requests go through the edge Lambda REQUEST authorizer as in AWS (functions/authorizer; no
+ * `noAuth`), then the functions verify the token again themselves.
  */
 export function createServerlessOfflineService(
   options: { configFile?: string } = {},
@@ -50,7 +50,17 @@ export function createServerlessOfflineService(
         },
       );
       const gatewayUrl = `http://${LOCAL_HOST}:${ports.gateway}`;
-      await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
+      try {
+        await waitForHttp(`${gatewayUrl}/health`, 90_000, child);
+        // The sample services fetch the gateway's JWKS on their first assertion; loading that
+        // worker now keeps a slow first start out of the first /run request's deadline.
+        await waitForHttp(`${gatewayUrl}/.well-known/jwks.json`, 90_000, child);
+      } catch (error) {
+        // The stack only stops services that started; this one did not, so stop its process
+        // here, or serverless offline outlives the failed start and holds the ports.
+        await child.stop();
+        throw error;
+      }
       state.gatewayUrl = gatewayUrl;
       return {
         summary: [

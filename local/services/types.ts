@@ -19,10 +19,21 @@ export interface StackState {
     audience: string;
     clients: Record<string, { clientSecret: string; scope: string; alg: string }>;
   };
+  backstage?: BackstageState;
   /** The environment serverless offline gave the functions (URLs, pool ids; no real secrets). */
   lambdaEnv?: Record<string, string>;
   /** Extra facts other services publish (Google stand-in, Gerrit, Spanner, ...). */
   [service: string]: unknown;
+}
+
+/** What the Backstage stand-in publishes. */
+export interface BackstageState {
+  issuer: string;
+  jwksUri: string;
+  /** Loopback mint endpoint: POST `${usersUrl}/{name}/token`. */
+  usersUrl: string;
+  /** Seeded users and their group refs. */
+  users: Record<string, string[]>;
 }
 
 export interface StackContext {

@@ -1,4 +1,4 @@
-import { CognitoJwtVerifier } from 'aws-jwt-verify/cognito-verifier';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import {
   CognitoJwtInvalidClientIdError,
   CognitoJwtInvalidTokenUseError,
@@ -20,37 +20,44 @@ import {
 } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox, type JwksCache } from 'aws-jwt-verify/jwk';
-import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import { decomposeUnverifiedJwt, type DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import type { CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/issuers-schema';
 import type { CoreConfig } from '../config/schema';
-import { InvalidTokenError, ServiceUnavailableError } from '../errors';
+import { GatewayError, InternalError, InvalidTokenError, ServiceUnavailableError } from '../errors';
 import { principalFromClaims } from './claims-to-principal';
-import { JwksFetcher } from './jwks-fetcher';
+import { DecomposedJwtVerifier, type DecomposedIssuerProperties } from './decomposed-jwt-verifier';
+import { JwksFetcher, type JwksFetchObserver } from './jwks-fetcher';
 import type { Principal } from './principal';
+import { assertCanonicalJwt } from './token-precheck';
+import { assertTokenLifetime } from './token-lifetime';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface TokenVerifierOptions {
   /** How JWKS documents are fetched; defaults to a JwksFetcher built from config. */
   fetcher?: Fetcher;
+  /** Told about each JWKS fetch of the default fetcher (tests, benchmark). */
+  jwksObserver?: JwksFetchObserver;
   /** Shared JWKS cache; defaults to a SimpleJwksCache with a penalty box per JWKS URI. */
   jwksCache?: JwksCache;
   /** Tokens already verified; defaults to one sized from config (`auth.verifiedTokenCache`). */
   verifiedTokens?: VerifiedTokenCache;
+  now?: () => number;
 }
 
 type VerifierConfig = Pick<CoreConfig, 'issuers' | 'jwks' | 'auth'>;
 
-interface TrustedIssuer {
-  config: IssuerConfig;
-  verify: (token: string) => Promise<JwtPayload>;
-}
-
 /**
- * Verifies bearer tokens from every trusted issuer at once: Cognito user pools through
- * CognitoJwtVerifier, other OIDC issuers through JwtVerifier. The token's `iss` picks the
- * issuer (no trial and error); everything else is aws-jwt-verify's checks.
+ * Verifies bearer tokens from every trusted issuer at once: Cognito user pools and other
+ * OIDC issuers, through one aws-jwt-verify verifier. For each token, in this order:
+ *
+ * 1. pre-checks on the string (size, three canonical base64url segments), before any cache;
+ * 2. the verified-token cache (exact string);
+ * 3. one decode; its `iss` picks the issuer (no trial and error), `exp` must be present and
+ *    the lifetime within the issuer's `maxLifetimeSeconds`;
+ * 4. aws-jwt-verify's checks (signature, iss, aud, exp, nbf, Cognito client and token_use)
+ *    on that same decode;
+ * 5. only then is the token remembered. A token that fails leaves nothing behind.
  *
  * @example
  *   const verifier = TokenVerifier.create(loadConfig());
@@ -58,11 +65,13 @@ interface TrustedIssuer {
  */
 export class TokenVerifier {
   private constructor(
-    private readonly issuersByIss: ReadonlyMap<string, TrustedIssuer>,
+    private readonly issuersByIss: ReadonlyMap<string, IssuerConfig>,
+    private readonly verifier: DecomposedJwtVerifier | undefined,
     private readonly maxTokenBytes: number,
-    /** The fetcher, when it is ours: exposes how many JWKS fetches this container made. */
+    /** The JWKS fetcher in use. */
     readonly fetcher: Fetcher,
     private readonly verifiedTokens: VerifiedTokenCache,
+    private readonly now: () => number,
   ) {}
 
   static create(config: VerifierConfig, options: TokenVerifierOptions = {}): TokenVerifier {
@@ -77,7 +86,13 @@ export class TokenVerifier {
       }
     }
     const fetcher =
-      options.fetcher ?? new JwksFetcher({ timeoutMs: config.jwks.timeoutMs, uriOverrides });
+      options.fetcher ??
+      new JwksFetcher({
+        timeoutMs: config.jwks.timeoutMs,
+        totalTimeoutMs: config.jwks.totalTimeoutMs,
+        uriOverrides,
+        ...(options.jwksObserver ? { observer: options.jwksObserver } : {}),
+      });
     const jwksCache =
       options.jwksCache ??
       new SimpleJwksCache({
@@ -85,15 +100,19 @@ export class TokenVerifier {
         penaltyBox: new SimplePenaltyBox({ waitSeconds: config.jwks.refetchIntervalSeconds }),
       });
 
-    const issuersByIss = new Map<string, TrustedIssuer>();
-    if (cognito.length > 0) {
-      const verifier = CognitoJwtVerifier.create(
-        cognito.map((pool) => ({
-          userPoolId: pool.userPoolId,
-          clientId: pool.clientIds,
-          // Several token kinds are checked in customJwtCheck, one kind by the library.
-          tokenUse: pool.tokenUse.length === 1 ? (pool.tokenUse[0] ?? null) : null,
+    const issuersByIss = new Map<string, IssuerConfig>();
+    const properties: DecomposedIssuerProperties[] = [];
+    for (const pool of cognito) {
+      for (const issuer of cognitoIssuerUrls(pool.userPoolId)) {
+        issuersByIss.set(issuer, pool);
+        properties.push({
+          issuer,
+          jwksUri: `${issuer}/.well-known/jwks.json`,
+          // Cognito access tokens have no aud; the client is checked below, as
+          // CognitoJwtVerifier does.
+          audience: null,
           customJwtCheck: ({ payload }: { payload: JwtPayload }) => {
+            validateCognitoJwtFields(payload, { clientId: pool.clientIds, tokenUse: null });
             if (!pool.tokenUse.includes(payload.token_use as 'access' | 'id')) {
               throw new CognitoJwtInvalidTokenUseError(
                 'Token use not allowed',
@@ -102,77 +121,73 @@ export class TokenVerifier {
               );
             }
           },
-        })),
-        { jwksCache },
-      );
-      for (const pool of cognito) {
-        for (const issuer of cognitoIssuerUrls(pool.userPoolId)) {
-          issuersByIss.set(issuer, {
-            config: pool,
-            verify: (token) => verifier.verify(token) as Promise<JwtPayload>,
-          });
-        }
-      }
-    }
-    if (oidc.length > 0) {
-      const verifier = JwtVerifier.create(
-        oidc.map((issuer) => ({
-          issuer: issuer.issuer,
-          audience: issuer.audience,
-          jwksUri: issuer.jwksUri,
-          customJwtCheck: ({ header }: { header: JwtHeader }) => {
-            if (!issuer.algorithms.includes(header.alg as OidcIssuerConfig['algorithms'][number])) {
-              throw new JwtInvalidSignatureAlgorithmError(
-                'Signature algorithm not allowed for this issuer',
-                String(header.alg),
-                issuer.algorithms,
-              );
-            }
-          },
-        })),
-        { jwksCache },
-      );
-      for (const issuer of oidc) {
-        issuersByIss.set(issuer.issuer, {
-          config: issuer,
-          verify: (token) => verifier.verify(token) as Promise<JwtPayload>,
         });
       }
     }
+    for (const issuer of oidc) {
+      issuersByIss.set(issuer.issuer, issuer);
+      properties.push({
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        jwksUri: issuer.jwksUri,
+        customJwtCheck: ({ header }: { header: JwtHeader }) => {
+          if (!issuer.algorithms.includes(header.alg as OidcIssuerConfig['algorithms'][number])) {
+            throw new JwtInvalidSignatureAlgorithmError(
+              'Signature algorithm not allowed for this issuer',
+              String(header.alg),
+              issuer.algorithms,
+            );
+          }
+        },
+      });
+    }
+    const verifier =
+      properties.length > 0 ? new DecomposedJwtVerifier(properties, jwksCache) : undefined;
+    const now = options.now ?? Date.now;
     const verifiedTokens =
       options.verifiedTokens ??
       new VerifiedTokenCache({
         maxEntries: config.auth.verifiedTokenCache.maxEntries,
+        maxBytes: config.auth.verifiedTokenCache.maxBytes,
         maxAgeSeconds: config.auth.verifiedTokenCache.maxAgeSeconds,
+        now,
       });
-    return new TokenVerifier(issuersByIss, config.auth.maxTokenBytes, fetcher, verifiedTokens);
+    return new TokenVerifier(
+      issuersByIss,
+      verifier,
+      config.auth.maxTokenBytes,
+      fetcher,
+      verifiedTokens,
+      now,
+    );
   }
 
   /** Verifies the token and returns its principal; throws InvalidTokenError or ServiceUnavailableError. */
   async verify(token: string): Promise<Principal> {
-    if (Buffer.byteLength(token, 'utf8') > this.maxTokenBytes) {
-      throw new InvalidTokenError(`token is larger than ${this.maxTokenBytes} bytes`);
-    }
+    assertCanonicalJwt(token, { maxTokenBytes: this.maxTokenBytes });
     const remembered = this.verifiedTokens.get(token);
     if (remembered) return remembered;
 
-    let iss: unknown;
+    let decomposed: DecomposedJwt;
     try {
-      iss = decomposeUnverifiedJwt(token).payload.iss;
+      decomposed = decomposeUnverifiedJwt(token);
     } catch {
       throw new InvalidTokenError('token is not a well-formed JWT');
     }
-    const trusted = typeof iss === 'string' ? this.issuersByIss.get(iss) : undefined;
-    if (!trusted) throw new InvalidTokenError('token issuer is not trusted');
+    const { iss } = decomposed.payload;
+    const issuer = typeof iss === 'string' ? this.issuersByIss.get(iss) : undefined;
+    if (!issuer || !this.verifier) throw new InvalidTokenError('token issuer is not trusted');
+    assertTokenLifetime(decomposed.payload, issuer.maxLifetimeSeconds, this.now() / 1000);
 
+    let payload: JwtPayload;
     try {
-      const payload = await trusted.verify(token);
-      const principal = principalFromClaims(payload, trusted.config);
-      this.verifiedTokens.set(token, principal, payload);
-      return principal;
+      payload = await this.verifier.verifyDecomposed(decomposed);
     } catch (error) {
       throw translateVerificationError(error);
     }
+    const principal = principalFromClaims(payload, issuer);
+    this.verifiedTokens.set(token, principal, payload);
+    return principal;
   }
 }
 
@@ -189,7 +204,8 @@ function cognitoIssuerUrls(userPoolId: string): string[] {
  * Maps aws-jwt-verify's errors to a safe, stable reason. Library messages are not shown:
  * some of them quote claim values.
  */
-function translateVerificationError(error: unknown): Error {
+function translateVerificationError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
   if (error instanceof FetchError) {
     return new ServiceUnavailableError('signing keys of the issuer are unavailable', 5, error);
   }
@@ -215,5 +231,6 @@ function translateVerificationError(error: unknown): Error {
   if (error instanceof FailedAssertionError || error instanceof JwtBaseError) {
     return new InvalidTokenError('token was rejected');
   }
-  return error instanceof Error ? error : new Error(String(error));
+  // Anything else is ours or a bug: a 500 whose detail is never shown.
+  return new InternalError('token verification failed unexpectedly', error);
 }

@@ -10,7 +10,8 @@ const ENCODED_SEPARATOR = /%(2f|5c|2e)/i;
  * The path to call on the service, from the part of the request path after
  * `/run/{service}/`: percent-decoded once, checked, normalized, and encoded again.
  *
- * Rejected with 400: `.` and `..` segments (plain or encoded), encoded slashes and
+ * Rejected with 400: `.` and `..` segments (plain or encoded, and also with `;`-parameters
+ * such as `..;x`, which Tomcat and Jetty resolve as `..`), encoded slashes and
  * backslashes (they would add segments the caller did not send), anything still
  * percent-encoded after one decoding that decodes to a separator or a dot (double encoding),
  * control characters, and malformed escapes. Empty segments (`a//b`) collapse; a trailing
@@ -35,7 +36,7 @@ export function upstreamPath(rawProxyPath: string): string {
     } catch {
       throw new BadRequestError('the path has a malformed percent-encoding');
     }
-    if (segment === '.' || segment === '..') {
+    if (isDotSegment(segment)) {
       throw new BadRequestError('dot segments are not allowed in the path');
     }
     if (FORBIDDEN_CHARACTER.test(segment)) {
@@ -47,6 +48,19 @@ export function upstreamPath(rawProxyPath: string): string {
     out.push(encodeSegment(segment));
   }
   return `/${out.join('/')}${trailingSlash && out.length > 0 ? '/' : ''}`;
+}
+
+/**
+ * Whether a decoded segment is `.` or `..` for some server behind the gateway: after
+ * stripping `;`-parameters (Tomcat, Jetty: `..;jsessionid=x` is `..`) and after Unicode
+ * compatibility normalization (a server that applies NFKC reads `．．` as `..`).
+ */
+function isDotSegment(segment: string): boolean {
+  for (const form of [segment, segment.normalize('NFKC')]) {
+    const name = form.split(';', 1)[0];
+    if (name === '.' || name === '..') return true;
+  }
+  return false;
 }
 
 /** RFC 3986 pchar encoding: keeps sub-delims, `:` and `@` readable. */
@@ -68,8 +82,27 @@ export function proxyPathOf(rawPath: string, service: string): string {
   return rawPath.slice(at + prefix.length);
 }
 
-/** The service URL joined with the upstream path and the caller's query string, as sent. */
+/**
+ * Query strings passed on as sent, except what a server could read two ways: `#` (the rest
+ * would become a fragment and be dropped), whitespace and control characters (request
+ * splitting), non-ASCII, `"`, `'`, `<` and `>` (the WHATWG URL parser under fetch rewrites
+ * them as %22, %27, %3C, %3E, so the service would not get what was sent; found by
+ * tests/fuzz), and `%` not followed by two hex digits (servers differ on those).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const AMBIGUOUS_QUERY = /[#"'<>\u0000-\u0020\u007f-\uffff]|%(?![0-9A-Fa-f]{2})/;
+
+/**
+ * The service URL joined with the upstream path and the caller's query string, as sent.
+ *
+ * @throws BadRequestError for a query string a server could read two ways
+ */
 export function upstreamUrl(serviceUrl: string, path: string, rawQueryString: string): string {
+  if (AMBIGUOUS_QUERY.test(rawQueryString)) {
+    throw new BadRequestError(
+      'the query string has a character that must be percent-encoded, or a malformed escape',
+    );
+  }
   const base = new URL(serviceUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
   return `${base.origin}${basePath}${path}${rawQueryString ? `?${rawQueryString}` : ''}`;

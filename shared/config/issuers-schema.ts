@@ -9,6 +9,16 @@ const commonIssuerFields = {
   groupsClaim: z.string().min(1).optional(),
   /** Claim that names the caller; falls back to the usual claims when absent. */
   usernameClaim: z.string().min(1).optional(),
+  /**
+   * Longest token lifetime accepted (`exp - iat`, and time left until `exp`). Tokens without
+   * `exp` are always refused. Default 24 h; most IdPs issue 5 minutes to 1 hour.
+   */
+  maxLifetimeSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 60 * 60)
+    .default(24 * 60 * 60),
 };
 
 export const cognitoIssuerSchema = z.strictObject({
@@ -49,6 +59,8 @@ export type IssuerConfig = z.infer<typeof issuerSchema>;
 export const jwksSchema = z.strictObject({
   /** Timeout of one JWKS fetch. */
   timeoutMs: z.number().int().positive().max(10_000).default(3000),
+  /** The whole JWKS fetch, one retry with jitter included, ends within this. */
+  totalTimeoutMs: z.number().int().positive().max(20_000).default(5000),
   /** A token with an unknown `kid` triggers at most one refetch per JWKS URI per interval. */
   refetchIntervalSeconds: z.number().int().positive().default(10),
 });
@@ -64,6 +76,15 @@ export const authSchema = z.strictObject({
     .strictObject({
       maxEntries: z.number().int().nonnegative().default(1000),
       maxAgeSeconds: z.number().int().positive().default(300),
+      /**
+       * Memory bound of the cache (tokens and principals, estimated): a stream of large
+       * valid tokens cannot grow a container past this. 0 turns the cache off.
+       */
+      maxBytes: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(4 * 1024 * 1024),
     })
     .prefault({}),
 });

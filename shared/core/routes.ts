@@ -8,4 +8,6 @@ export const coreFunctions = {
   health: [HEALTH_ROUTE],
   me: [ME_ROUTE],
   jwks: [JWKS_ROUTE],
+  // API Gateway's Lambda REQUEST authorizer: no route of its own.
+  authorizer: [],
 } as const satisfies Record<string, readonly string[]>;

@@ -1,6 +1,6 @@
-import { AwsClient, IdTokenClient, Impersonated, type gaxios } from 'google-auth-library';
+import { AwsClient, type gaxios } from 'google-auth-library';
 import type { ExternalAccountCredential } from './credential-secret';
-import { accessTokenOf, idTokenOf, type TokenSource } from './token-source';
+import { jwtExpiry, type TokenSource } from './token-source';
 import type { MintedToken } from './token-cache';
 
 export interface ExternalAccountSourceOptions {
@@ -13,23 +13,22 @@ export interface ExternalAccountSourceOptions {
 }
 
 const IMPERSONATION_URL = /^(.*)\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/;
-const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 
 /**
  * Workload Identity Federation (aws1) with service account impersonation.
  *
- * `getIdTokenClient` refuses external accounts, so this is the composition that works:
- * AwsClient (signs GetCallerIdentity with the Lambda's role credentials and exchanges it at
- * `token_url` for a federated token) as the source of Impersonated (IAM Credentials
- * generateAccessToken / generateIdToken with the federated token as bearer), and
- * IdTokenClient per audience on top. The federated token is cached inside AwsClient.
+ * AwsClient signs GetCallerIdentity with the Lambda's role credentials and exchanges it at
+ * `token_url` for a federated token (cached inside AwsClient); with that token as bearer, IAM
+ * Credentials' `generateAccessToken` and `generateIdToken` mint the service account's tokens.
+ * Those two documented REST calls are made here through AwsClient.request rather than through
+ * google-auth-library's `Impersonated`, whose constructor prints a plain-text warning on every
+ * cold start (it cannot be switched off from outside the library). The credential comes from
+ * the gateway's own Secrets Manager secret, which is what that warning asks to be trusted.
+ * GcpCredentials caches what this mints, per scope set and per audience.
  */
 export class ExternalAccountSource implements TokenSource {
   private readonly aws: AwsClient;
-  private readonly endpoint: string;
-  private readonly serviceAccount: string;
-  private readonly impersonatedByScopes = new Map<string, Impersonated>();
-  private readonly idTokenClients = new Map<string, IdTokenClient>();
+  private readonly serviceAccountUrl: string;
 
   constructor(
     credential: ExternalAccountCredential,
@@ -37,10 +36,9 @@ export class ExternalAccountSource implements TokenSource {
   ) {
     const match = IMPERSONATION_URL.exec(credential.service_account_impersonation_url);
     if (!match?.[1] || !match[2]) throw new Error('unexpected service_account_impersonation_url');
-    this.endpoint = match[1];
-    this.serviceAccount = decodeURIComponent(match[2]);
-    // Without the impersonation URL AwsClient stops at the federated token, which is what
-    // Impersonated needs as its source.
+    this.serviceAccountUrl = `${match[1]}/v1/projects/-/serviceAccounts/${match[2]}`;
+    // Without the impersonation URL AwsClient stops at the federated token, the bearer that
+    // IAM Credentials expects.
     const federation: Record<string, unknown> = { ...credential };
     delete federation.service_account_impersonation_url;
     this.aws = new AwsClient({
@@ -51,46 +49,29 @@ export class ExternalAccountSource implements TokenSource {
   }
 
   async accessToken(scopes: readonly string[]): Promise<MintedToken> {
-    return accessTokenOf(this.impersonated(scopes), 'IAM Credentials');
+    const { data } = await this.aws.request<{ accessToken?: string; expireTime?: string }>({
+      url: `${this.serviceAccountUrl}:generateAccessToken`,
+      method: 'POST',
+      data: { scope: [...scopes], lifetime: `${this.options.accessTokenLifetimeSeconds ?? 3600}s` },
+    });
+    const expiresAt = data.expireTime ? Date.parse(data.expireTime) : Number.NaN;
+    if (!data.accessToken || Number.isNaN(expiresAt)) {
+      throw new Error('IAM Credentials returned no access token');
+    }
+    return { token: data.accessToken, expiresAt };
   }
 
-  forgetIdToken(audience: string): void {
-    this.idTokenClients.delete(audience);
+  forgetIdToken(): void {
+    // Nothing is cached here: GcpCredentials holds the tokens and forgets them itself.
   }
 
   async idToken(audience: string): Promise<MintedToken> {
-    let client = this.idTokenClients.get(audience);
-    if (!client) {
-      const impersonated = this.impersonated([CLOUD_PLATFORM]);
-      client = new IdTokenClient({
-        targetAudience: audience,
-        idTokenProvider: {
-          fetchIdToken: (target) =>
-            impersonated.fetchIdToken(target, { includeEmail: this.options.includeEmail }),
-        },
-        transporterOptions: this.options.transporterOptions,
-        eagerRefreshThresholdMillis: this.options.eagerRefreshThresholdMillis,
-      });
-      this.idTokenClients.set(audience, client);
-    }
-    return idTokenOf(client, 'IAM Credentials');
-  }
-
-  private impersonated(scopes: readonly string[]): Impersonated {
-    const key = [...scopes].sort().join(' ');
-    let client = this.impersonatedByScopes.get(key);
-    if (!client) {
-      client = new Impersonated({
-        sourceClient: this.aws,
-        targetPrincipal: this.serviceAccount,
-        targetScopes: [...scopes],
-        lifetime: this.options.accessTokenLifetimeSeconds ?? 3600,
-        endpoint: this.endpoint,
-        transporterOptions: this.options.transporterOptions,
-        eagerRefreshThresholdMillis: this.options.eagerRefreshThresholdMillis,
-      });
-      this.impersonatedByScopes.set(key, client);
-    }
-    return client;
+    const { data } = await this.aws.request<{ token?: string }>({
+      url: `${this.serviceAccountUrl}:generateIdToken`,
+      method: 'POST',
+      data: { audience, includeEmail: this.options.includeEmail },
+    });
+    if (!data.token) throw new Error('IAM Credentials returned no ID token');
+    return { token: data.token, expiresAt: jwtExpiry(data.token) };
   }
 }

@@ -21,6 +21,11 @@ export interface GcpCredentialsOptions {
   secretId: string;
   /** Tokens are reused until this long before expiry. */
   refreshMarginSeconds?: number;
+  /**
+   * When a refresh fails (Google down), the cached token is still served until this long
+   * before its real expiry, with a warning log.
+   */
+  staleMarginSeconds?: number;
   /** Upper bound of one mint, Google's retries included. */
   mintTimeoutMs?: number;
   /** Ask for the `email` claim in ID tokens (external_account). */
@@ -38,7 +43,12 @@ export interface TokenRequestOptions {
   deadline?: number;
 }
 
-const defaults = { refreshMarginSeconds: 300, mintTimeoutMs: 5000, idTokenIncludeEmail: true };
+const defaults = {
+  refreshMarginSeconds: 300,
+  staleMarginSeconds: 30,
+  mintTimeoutMs: 5000,
+  idTokenIncludeEmail: true,
+};
 
 /** Thrown inside a mint: Google refused the credential itself (400 invalid_grant, 401, 403). */
 class CredentialRejectedError extends Error {
@@ -57,7 +67,8 @@ class MintTimeoutError extends Error {
  *
  * - ID tokens are cached per audience and access tokens per scope set until
  *   `refreshMarginSeconds` before expiry; one mint in flight per token, shared by every
- *   request that waits for it.
+ *   request that waits for it. When a refresh fails, the cached token is served until
+ *   `staleMarginSeconds` before its real expiry, with a warning.
  * - When Google rejects the credential, the secret is invalidated and re-read at once (it may
  *   have been rotated) and the mint is tried once more.
  * - Failures become GatewayErrors: 503 with Retry-After when Google or Secrets Manager is
@@ -77,14 +88,20 @@ export class GcpCredentials {
   private readonly sources = new WeakMap<GcpCredential, TokenSource>();
   /** The source of the secret version read last, so a refused ID token can be dropped there too. */
   private currentSource: TokenSource | undefined;
-  /** Tokens minted (or taken from a short_lived_tokens secret) by this container. */
-  mintCount = 0;
 
   constructor(options: GcpCredentialsOptions) {
     this.options = { ...defaults, now: Date.now, ...options };
     this.cache = new TokenCache({
       marginMs: this.options.refreshMarginSeconds * 1000,
+      staleMarginMs: this.options.staleMarginSeconds * 1000,
       now: this.options.now,
+      onStaleToken: (key, error, expiresAt) =>
+        this.options.logger?.warn('Google token refresh failed; serving the cached token', {
+          // The key is `id <audience>` or `access <scopes>`: no token, no secret.
+          tokenFor: key,
+          expiresInSeconds: Math.round((expiresAt - this.options.now()) / 1000),
+          reason: error instanceof Error ? error.name : 'unknown',
+        }),
     });
     this.parse = gcpCredentialParser(options.secretId);
   }
@@ -145,9 +162,7 @@ export class GcpCredentials {
       );
     });
     try {
-      const result = await Promise.race([use(source), timeout]);
-      this.mintCount += 1;
-      return result;
+      return await Promise.race([use(source), timeout]);
     } catch (error) {
       const status = upstreamStatusOf(error);
       if (status === 401 || status === 403 || (status === 400 && isInvalidGrant(error))) {

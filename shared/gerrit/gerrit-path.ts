@@ -4,19 +4,35 @@
  * `%2F`; `~` stays as it is. encodeURIComponent does exactly that.
  */
 
+import { ValidationError } from '../errors';
+
+/**
+ * One identifier as one path segment. encodeURIComponent leaves `.` alone, so an id of `.`
+ * or `..` (or an empty one) would be a dot segment that fetch's URL parser resolves: the
+ * call would go to another Gerrit endpoint. No Gerrit id has that form: 400.
+ */
+function encodeSegment(value: string, what: string, parameter: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new ValidationError(`the ${what} is invalid`, [
+      { name: parameter, reason: 'must be a Gerrit identifier, not empty, "." or ".."' },
+    ]);
+  }
+  return encodeURIComponent(value);
+}
+
 /** `team/tools` -> `team%2Ftools`. */
 export function encodeProjectName(project: string): string {
-  return encodeURIComponent(project);
+  return encodeSegment(project, 'project name', 'project');
 }
 
 /** `team/tools~42` -> `team%2Ftools~42`; `42` and `I8473b9...` stay as they are. */
 export function encodeChangeId(changeId: string): string {
-  return encodeURIComponent(changeId);
+  return encodeSegment(changeId, 'change id', 'params.id');
 }
 
 /** `current`, a patch-set number or a commit SHA-1; encoded like every other segment. */
 export function encodeRevisionId(revisionId: string): string {
-  return encodeURIComponent(revisionId);
+  return encodeSegment(revisionId, 'revision id', 'params.rev');
 }
 
 /**

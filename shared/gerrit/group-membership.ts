@@ -1,12 +1,20 @@
+import { LRUCache } from 'lru-cache';
 import { ForbiddenError } from '../errors';
 import type { GerritCall, GerritClient } from './gerrit-client';
+
+/** What the membership cache reports; tests count here, the class keeps no counters. */
+export interface GroupMembershipObserver {
+  /** A group lookup is about to be sent to Gerrit for this account. */
+  onFetch?: (account: string) => void;
+}
 
 export interface GroupMembershipOptions {
   client: Pick<GerritClient, 'accountGroups'>;
   /** How long one account's groups are trusted; 0 asks Gerrit every time. */
   ttlSeconds: number;
-  /** Accounts remembered at most; the oldest entry goes first. */
+  /** Accounts remembered at most; the least recently used goes first. */
   maxEntries?: number;
+  observer?: GroupMembershipObserver;
   now?: () => number;
 }
 
@@ -18,25 +26,30 @@ interface CachedGroups {
 
 /**
  * Gerrit group membership, read from Gerrit itself (`GET /a/accounts/self/groups` as the
- * caller) and cached per container for a short TTL: a policy that says "Release Managers"
- * follows Gerrit's own group data without asking Gerrit on every request. Lookups in flight
- * are shared, so a burst of requests by one caller costs one call.
+ * caller) and cached per container for a short TTL over lru-cache's `fetch()`: a policy that
+ * says "Release Managers" follows Gerrit's own group data without asking Gerrit on every
+ * request. Lookups in flight are shared, so a burst of requests by one caller costs one
+ * call. A failed lookup is not cached and serves nothing stale: membership decides access,
+ * so it fails closed.
  *
  * @example
  *   const membership = new GerritGroupMembership({ client, ttlSeconds: 60 });
  *   await membership.requireGroups(['Release Managers'], { runAs: 'alice', deadline });
  */
 export class GerritGroupMembership {
-  private readonly entries = new Map<string, CachedGroups>();
-  private readonly inFlight = new Map<string, Promise<CachedGroups>>();
+  private readonly entries: LRUCache<string, CachedGroups, GerritCall>;
   private readonly now: () => number;
-  private readonly maxEntries: number;
-  /** Group lookups sent to Gerrit by this container; tests read it. */
-  fetchCount = 0;
 
   constructor(private readonly options: GroupMembershipOptions) {
     this.now = options.now ?? Date.now;
-    this.maxEntries = options.maxEntries ?? 1000;
+    this.entries = new LRUCache<string, CachedGroups, GerritCall>({
+      max: options.maxEntries ?? 1000,
+      // Frees entries of accounts not seen for a TTL; 0 (no caching) leaves it to `max`.
+      ttl: Math.max(0, options.ttlSeconds * 1000),
+      ttlResolution: 0,
+      perf: { now: this.now },
+      fetchMethod: (account, _stale, { context }) => this.fetch(account, context),
+    });
   }
 
   /** Throws ForbiddenError naming the first group the caller is not in. */
@@ -53,19 +66,18 @@ export class GerritGroupMembership {
   }
 
   private async lookup(call: GerritCall): Promise<CachedGroups> {
-    const account = call.runAs;
-    const cached = this.entries.get(account);
-    if (cached && this.now() - cached.fetchedAt < this.options.ttlSeconds * 1000) return cached;
-    let pending = this.inFlight.get(account);
-    if (!pending) {
-      pending = this.fetch(call).finally(() => this.inFlight.delete(account));
-      this.inFlight.set(account, pending);
-    }
-    return pending;
+    // Freshness is decided here, to the millisecond; lru-cache's ttl only frees memory.
+    const cached = this.entries.peek(call.runAs, { allowStale: true });
+    const forceRefresh =
+      cached !== undefined && this.now() - cached.fetchedAt >= this.options.ttlSeconds * 1000;
+    const entry = await this.entries.fetch(call.runAs, { context: call, forceRefresh });
+    // fetch() resolves undefined only for an aborted fetch, which this cache never does.
+    if (!entry) throw new Error('the Gerrit group lookup was abandoned');
+    return entry;
   }
 
-  private async fetch(call: GerritCall): Promise<CachedGroups> {
-    this.fetchCount += 1;
+  private async fetch(account: string, call: GerritCall): Promise<CachedGroups> {
+    this.options.observer?.onFetch?.(account);
     const list = await this.options.client.accountGroups(call);
     const groups = new Set<string>();
     for (const group of list) {
@@ -74,14 +86,7 @@ export class GerritGroupMembership {
       groups.add(group.id);
       groups.add(safeDecode(group.id));
     }
-    const entry = { groups, fetchedAt: this.now() };
-    this.entries.delete(call.runAs);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(call.runAs, entry);
-    return entry;
+    return { groups, fetchedAt: this.now() };
   }
 }
 

@@ -10,12 +10,15 @@ export interface RawJson {
   readonly rawJSON: string;
 }
 
-interface JsonWithRaw {
-  rawJSON(text: string): RawJson;
-  isRawJSON(value: unknown): value is RawJson;
+declare global {
+  // ES2025 JSON.rawJSON / JSON.isRawJSON (Node 22); not yet in TypeScript's lib.
+  interface JSON {
+    rawJSON(text: string): RawJson;
+    isRawJSON(value: unknown): value is RawJson;
+  }
 }
 
-const json = JSON as unknown as JSON & JsonWithRaw;
+const json = JSON;
 
 export function parseJsonLossless(text: string): unknown {
   return JSON.parse(text, function keepExactNumbers(_key, value, context?: { source?: string }) {

@@ -78,7 +78,8 @@ process.stdout.write('\\n@@crossgate-result@@' + JSON.stringify({ loadMs, invoke
 );
 `;
 
-export interface InvokeOptions {
+/** The event type defaults to an HTTP API request; the authorizer takes its own. */
+export interface InvokeOptions<E = APIGatewayProxyEventV2> {
   /** The unpacked artifact. */
   dir: string;
   /** The function's `Handler` from the template, e.g. `functions/me/handler.handler`. */
@@ -86,22 +87,25 @@ export interface InvokeOptions {
   functionName: string;
   env: Record<string, string>;
   /** Without an event the module is only loaded and its export checked. */
-  event?: APIGatewayProxyEventV2;
+  event?: E;
   timeoutMs?: number;
 }
 
-export interface InvokeResult {
+export interface InvokeResult<R = APIGatewayProxyStructuredResultV2> {
   /** Time to import the handler module. */
   loadMs: number;
   /** Time of the invocation (0 when there was no event). */
   invokeMs: number;
-  response: APIGatewayProxyStructuredResultV2 | null;
+  response: R | null;
   /** What the function logged (stdout before the result, and stderr). */
   logs: string;
 }
 
 /** Runs the handler of an unpacked artifact in a fresh Node process (the project's Node 22). */
-export async function invokeArtifact(options: InvokeOptions): Promise<InvokeResult> {
+export async function invokeArtifact<
+  R = APIGatewayProxyStructuredResultV2,
+  E = APIGatewayProxyEventV2,
+>(options: InvokeOptions<E>): Promise<InvokeResult<R>> {
   const separator = options.handler.lastIndexOf('.');
   const handlerFile = join(options.dir, `${options.handler.slice(0, separator)}.mjs`);
   const exportName = options.handler.slice(separator + 1);
@@ -131,7 +135,7 @@ export async function invokeArtifact(options: InvokeOptions): Promise<InvokeResu
         const parsed = JSON.parse(stdout.slice(marker + '@@crossgate-result@@'.length)) as {
           loadMs: number;
           invokeMs: number;
-          response: APIGatewayProxyStructuredResultV2 | null;
+          response: R | null;
         };
         resolvePromise({ ...parsed, logs: `${stdout.slice(0, marker)}${stderr}` });
       },

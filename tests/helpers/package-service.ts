@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,73 @@ export interface PackageOptions {
   stage: string;
   /** Values for the stage's `${env:...}` parameters. */
   env: Record<string, string>;
+  /** More osls arguments, e.g. `['--param', 'activeTracing=true']`. */
+  args?: string[];
   timeoutMs?: number;
+}
+
+/** A copy of the project in a temp directory, with the project's node_modules linked in. */
+function copyProject(prefix: string): { workDir: string; serviceDir: string } {
+  const workDir = mkdtempSync(join(tmpdir(), `crossgate-${prefix}-`));
+  const serviceDir = join(workDir, 'service');
+  cpSync(projectRoot, serviceDir, {
+    recursive: true,
+    filter: (source) => !notCopied.has(basename(source)) || source === projectRoot,
+  });
+  symlinkSync(join(projectRoot, 'node_modules'), join(serviceDir, 'node_modules'), 'dir');
+  return { workDir, serviceDir };
+}
+
+/** This process's environment without AWS or crossgate settings, and no way to credentials. */
+function oslsEnv(workDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('AWS_') && !name.startsWith('CROSSGATE_')) env[name] = value;
+  }
+  return Object.assign(env, extra, {
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    // osls must not find credentials anywhere, not even in the user's files.
+    AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'no-credentials'),
+    AWS_CONFIG_FILE: join(workDir, 'no-config'),
+  });
+}
+
+const osls = join(projectRoot, 'node_modules/osls/bin/serverless.js');
+
+export interface OslsRun {
+  exitCode: number;
+  output: string;
+  /** Whether osls left a `.serverless/` behind in its copy (it packaged something). */
+  packaged: boolean;
+}
+
+/** Runs any osls command in a temp copy of the project, without AWS credentials. */
+export async function runOsls(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<OslsRun> {
+  const { workDir, serviceDir } = copyProject('osls');
+  try {
+    return await new Promise<OslsRun>((resolve) => {
+      execFile(
+        process.execPath,
+        [osls, ...args],
+        { cwd: serviceDir, env: oslsEnv(workDir, env), timeout: timeoutMs },
+        (error, stdout, stderr) => {
+          const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({
+            exitCode,
+            output: `${stdout}\n${stderr}`,
+            packaged: existsSync(join(serviceDir, '.serverless')),
+          });
+        },
+      );
+    });
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -48,33 +114,15 @@ export interface PackageOptions {
  * or .esbuild/. AWS credentials are removed from the environment: packaging must not need them.
  */
 export async function packageService(options: PackageOptions): Promise<PackagedService> {
-  const workDir = mkdtempSync(join(tmpdir(), `crossgate-package-${options.stage}-`));
-  const serviceDir = join(workDir, 'service');
+  const { workDir, serviceDir } = copyProject(`package-${options.stage}`);
   const outputDir = join(workDir, 'out');
-  cpSync(projectRoot, serviceDir, {
-    recursive: true,
-    filter: (source) => !notCopied.has(basename(source)) || source === projectRoot,
-  });
-  symlinkSync(join(projectRoot, 'node_modules'), join(serviceDir, 'node_modules'), 'dir');
+  const env = oslsEnv(workDir, options.env);
 
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_') && !name.startsWith('CROSSGATE_')) env[name] = value;
-  }
-  Object.assign(env, options.env, {
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    // osls must not find credentials anywhere, not even in the user's files.
-    AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'no-credentials'),
-    AWS_CONFIG_FILE: join(workDir, 'no-config'),
-  });
-
-  const osls = join(projectRoot, 'node_modules/osls/bin/serverless.js');
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
     execFile(
       process.execPath,
-      [osls, 'package', '--stage', options.stage, '--package', outputDir],
+      [osls, 'package', '--stage', options.stage, '--package', outputDir, ...(options.args ?? [])],
       { cwd: serviceDir, env, timeout: options.timeoutMs ?? 180_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) {

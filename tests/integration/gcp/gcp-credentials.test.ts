@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OAuth2Client } from 'google-auth-library';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   GatewayTimeoutError,
   ServiceUnavailableError,
@@ -51,7 +51,15 @@ beforeEach(() => {
   vi.stubEnv('AWS_REGION', 'us-east-1');
 });
 
-async function seededCredentials(value: unknown, options: { mintTimeoutMs?: number } = {}) {
+async function seededCredentials(
+  value: unknown,
+  options: {
+    mintTimeoutMs?: number;
+    refreshMarginSeconds?: number;
+    staleMarginSeconds?: number;
+    logger?: { warn: (message: string, ...extra: unknown[]) => void };
+  } = {},
+) {
   const secretId = `test/gcp-${randomUUID()}`;
   const client = secretsManagerClient(moto.endpoint, moto.region);
   await putSecretJson(client, secretId, value);
@@ -61,6 +69,13 @@ async function seededCredentials(value: unknown, options: { mintTimeoutMs?: numb
     secretId,
     oauth2Url: google.url,
     mintTimeoutMs: options.mintTimeoutMs ?? 3000,
+    ...(options.refreshMarginSeconds === undefined
+      ? {}
+      : { refreshMarginSeconds: options.refreshMarginSeconds }),
+    ...(options.staleMarginSeconds === undefined
+      ? {}
+      : { staleMarginSeconds: options.staleMarginSeconds }),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return { secretId, client, secrets, credentials };
 }
@@ -74,7 +89,13 @@ async function verifiedClaims(idToken: string) {
 }
 
 describe('GcpCredentials with external_account (Workload Identity Federation, aws1)', () => {
-  it('happy flow: AwsClient + Impersonated + IdTokenClient give a verifiable ID token and an access token', async () => {
+  it('happy flow: AwsClient and IAM Credentials give a verifiable ID token and an access token, with no warning printed', async () => {
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    onTestFinished(() => {
+      console.warn = warn;
+    });
     const { credentials } = await seededCredentials(externalAccountConfig(google.url));
     const before = google.counters();
 
@@ -99,6 +120,8 @@ describe('GcpCredentials with external_account (Workload Identity Federation, aw
     expect(after.sts - before.sts).toBe(1);
     expect(after.generateIdToken - before.generateIdToken).toBe(1);
     expect(after.generateAccessToken - before.generateAccessToken).toBe(1);
+    // google-auth-library's Impersonated prints a plain-text warning per cold start; not used.
+    expect(warnings).toEqual([]);
   });
 
   it('happy flow: 30 concurrent requests per audience and per scope set mint once each', async () => {
@@ -246,5 +269,47 @@ describe('GcpCredentials when Google fails', () => {
     const error = await credentials.accessToken([SPANNER_SCOPE]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as Error).message).toContain('in time');
+  });
+
+  it('error flow: Google down while the cached token is inside the refresh margin serves that token, with a warning (issue 15)', async () => {
+    const warnings: { message: string; extra: unknown[] }[] = [];
+    const { credentials } = await seededCredentials(
+      await google.createServiceAccountKey(SERVICE_ACCOUNT),
+      {
+        refreshMarginSeconds: 300,
+        staleMarginSeconds: 30,
+        logger: { warn: (message, ...extra) => warnings.push({ message, extra }) },
+      },
+    );
+    // Tokens good for 301 s: fresh for 1 s, then inside the 300 s margin with 299 s to live.
+    google.setFaults({ mode: 'normal', tokenLifetimeSeconds: 301 });
+    const first = await credentials.idToken(AUDIENCE);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    google.setFaults({ mode: 'unavailable' });
+    expect(await credentials.idToken(AUDIENCE)).toBe(first);
+    // The warning is logged only when a refresh was tried and failed.
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Google token refresh failed; serving the cached token',
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain(first);
+    // Google back: the next refresh (after the stale retry interval) gives a new token.
+    google.setFaults({ mode: 'normal', tokenLifetimeSeconds: 3600 });
+    expect(await verifiedClaims(await credentials.idToken(AUDIENCE))).toMatchObject({
+      aud: AUDIENCE,
+    });
+  });
+
+  it('error flow: Google down and the cached token within staleMarginSeconds of expiry is 503', async () => {
+    const { credentials } = await seededCredentials(
+      await google.createServiceAccountKey(SERVICE_ACCOUNT),
+      { refreshMarginSeconds: 300, staleMarginSeconds: 300 },
+    );
+    google.setFaults({ mode: 'normal', tokenLifetimeSeconds: 301 });
+    await credentials.idToken(AUDIENCE);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    google.setFaults({ mode: 'unavailable' });
+    const error = await credentials.idToken(AUDIENCE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as ServiceUnavailableError).headers['retry-after']).toBe('5');
   });
 });

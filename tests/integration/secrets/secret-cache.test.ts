@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServiceUnavailableError } from '../../../shared/errors';
+import { createServer } from 'node:http';
+import { listenOn } from '../../../local/listen';
+import { ConfigurationError, ServiceUnavailableError } from '../../../shared/errors';
 import { SecretCache } from '../../../shared/secrets/secret-cache';
 import { putSecretJson, secretsManagerClient } from '../../../local/seed/moto-clients';
 import { countGetSecretValue, startMotoRecording } from '../../helpers/moto-recorder';
@@ -43,11 +45,15 @@ function cacheThroughProxy(now: () => number, stale: string[] = []) {
 describe('SecretCache against moto', () => {
   it('happy flow: 50 concurrent cold requests cause exactly one GetSecretValue at moto', async () => {
     const secretId = await newSecret({ type: 'short_lived_tokens' });
-    const cache = new SecretCache({ client: secretsManagerClient(moto.endpoint, moto.region) });
+    let fetches = 0;
+    const cache = new SecretCache({
+      client: secretsManagerClient(moto.endpoint, moto.region),
+      observer: { onFetch: () => (fetches += 1) },
+    });
     const values = await Promise.all(Array.from({ length: 50 }, () => cache.getString(secretId)));
     expect(new Set(values)).toEqual(new Set(['{"type":"short_lived_tokens"}']));
     expect(await countGetSecretValue(moto.endpoint, secretId)).toBe(1);
-    expect(cache.fetchCount).toBe(1);
+    expect(fetches).toBe(1);
   });
 
   it('happy flow: a rotated secret is picked up after the TTL, not before', async () => {
@@ -103,5 +109,60 @@ describe('SecretCache against moto', () => {
     }
     // Back up: served again.
     expect(await cache.getString(secretId)).toBe('{"v":1}');
+  });
+
+  it('error flow: a secret that does not exist is a 500 configuration error naming it, no Retry-After', async () => {
+    const secretId = `test/missing-${randomUUID()}`;
+    const cache = new SecretCache({ client: secretsManagerClient(moto.endpoint, moto.region) });
+    const error = await cache.getString(secretId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ status: 500, expose: true, headers: {} });
+    expect((error as ConfigurationError).detail).toBe(`secret ${secretId} does not exist`);
+  });
+
+  it('error flow: a secret the role may not read is a 500 configuration error naming it, no Retry-After', async () => {
+    // Secrets Manager's JSON protocol answer to a role without secretsmanager:GetSecretValue;
+    // moto does not enforce IAM, so this stand-in answers as AWS does.
+    let requests = 0;
+    const denied = await listenOn(
+      createServer((request, response) => {
+        requests += 1;
+        expect(request.headers['x-amz-target']).toBe('secretsmanager.GetSecretValue');
+        response.writeHead(400, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': 'AccessDeniedException',
+        });
+        response.end(
+          JSON.stringify({
+            __type: 'AccessDeniedException',
+            Message: 'User is not authorized to perform: secretsmanager:GetSecretValue',
+          }),
+        );
+      }),
+      '127.0.0.1',
+    );
+    try {
+      const cache = new SecretCache({ client: secretsManagerClient(denied.url, moto.region) });
+      const error = await cache.getString('crossgate/denied').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ status: 500, headers: {} });
+      expect((error as ConfigurationError).detail).toBe(
+        'secret crossgate/denied may not be read by this function',
+      );
+      expect(requests).toBeGreaterThanOrEqual(1);
+    } finally {
+      await denied.close();
+    }
+  });
+
+  it('happy flow: invalidate() makes the next read fetch the current version at once', async () => {
+    const secretId = await newSecret({ version: 1 });
+    const cache = new SecretCache({ client: secretsManagerClient(moto.endpoint, moto.region) });
+    expect(await cache.getString(secretId)).toBe('{"version":1}');
+    await putSecretJson(secretsManagerClient(moto.endpoint, moto.region), secretId, { version: 2 });
+    expect(await cache.getString(secretId)).toBe('{"version":1}');
+    cache.invalidate(secretId);
+    expect(await cache.getString(secretId)).toBe('{"version":2}');
+    expect(await countGetSecretValue(moto.endpoint, secretId)).toBe(2);
   });
 });

@@ -21,6 +21,8 @@ import { testStack } from '../../../helpers/stack';
 let standIn: GerritStandIn;
 let inspector: ReturnType<typeof standInInspector>;
 let secrets: SecretCache;
+/** GetSecretValue calls of `secrets`, through its observer. */
+let secretFetches = 0;
 let client: GerritClient;
 const secretId = `crossgate-test/gerrit-${randomUUID()}`;
 
@@ -44,7 +46,10 @@ beforeAll(async () => {
   standIn = await startGerritStandIn();
   inspector = standInInspector(standIn.url);
   await seedGerritSecret(moto.endpoint, moto.region, standIn.serviceAccount, secretId);
-  secrets = new SecretCache({ client: secretsManagerClient(moto.endpoint, moto.region) });
+  secrets = new SecretCache({
+    client: secretsManagerClient(moto.endpoint, moto.region),
+    observer: { onFetch: () => (secretFetches += 1) },
+  });
   client = new GerritClient({
     baseUrl: standIn.url,
     credentialsSecretId: secretId,
@@ -129,10 +134,11 @@ describe('GerritClient against the Gerrit stand-in', () => {
   });
 
   it('error flow: RunAs for an account Gerrit does not know is 403 "unknown to Gerrit"', async () => {
-    const error = await failure(client.queryChanges({}, as('ops-agent')));
+    // ops-agent has a Gerrit account in the seed (DESIGN.md); nobody-else has none.
+    const error = await failure(client.queryChanges({}, as('nobody-else')));
     expect(error).toBeInstanceOf(ForbiddenError);
-    expect((error as ForbiddenError).detail).toMatch(/unknown to Gerrit.*ops-agent/);
-    expect(await inspector.requests()).toMatchObject([{ runAs: 'ops-agent', status: 403 }]);
+    expect((error as ForbiddenError).detail).toMatch(/unknown to Gerrit.*nobody-else/);
+    expect(await inspector.requests()).toMatchObject([{ runAs: 'nobody-else', status: 403 }]);
   });
 
   it('error flow: Run As not granted to the service account is 403 naming Run As', async () => {
@@ -274,7 +280,7 @@ describe('GerritClient against the Gerrit stand-in', () => {
     const moto = testStack().moto;
     if (!moto) throw new Error('moto is not running');
     await client.getChange('1', [], as('bob')); // cached credentials
-    const fetchesBefore = secrets.fetchCount;
+    const fetchesBefore = secretFetches;
     const rotated = { username: 'crossgate-svc', password: `rotated-${randomUUID()}` };
     await inspector.settings({ servicePassword: rotated.password });
     await seedGerritSecret(moto.endpoint, moto.region, rotated, secretId);
@@ -282,7 +288,7 @@ describe('GerritClient against the Gerrit stand-in', () => {
 
     const change = await client.getChange('1', [], as('bob'));
     expect(change._number).toBe(1);
-    expect(secrets.fetchCount).toBe(fetchesBefore + 1);
+    expect(secretFetches).toBe(fetchesBefore + 1);
     expect((await inspector.requests()).map((request) => request.status)).toEqual([401, 200]);
   });
 

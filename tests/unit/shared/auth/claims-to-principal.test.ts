@@ -12,6 +12,7 @@ const cognito: CognitoIssuerConfig = {
   userPoolId: 'us-east-1_Pool1',
   clientIds: ['app'],
   tokenUse: ['access', 'id'],
+  maxLifetimeSeconds: 86_400,
 };
 const okta: OidcIssuerConfig = {
   type: 'oidc',
@@ -21,6 +22,7 @@ const okta: OidcIssuerConfig = {
   jwksUri: 'https://okta.example/keys',
   algorithms: ['RS256'],
   groupsClaim: 'roles',
+  maxLifetimeSeconds: 86_400,
 };
 
 describe('principalFromClaims', () => {

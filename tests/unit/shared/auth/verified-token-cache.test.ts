@@ -73,4 +73,33 @@ describe('VerifiedTokenCache', () => {
     expect(() => (cached.groups as string[]).push('admins')).toThrow();
     expect(Object.isFrozen(cached)).toBe(true);
   });
+
+  it('bounds its memory in bytes: large tokens evict older ones before maxEntries is reached', () => {
+    const time = clock();
+    const cache = new VerifiedTokenCache({ now: time.now, maxEntries: 1000, maxBytes: 64 * 1024 });
+    const exp = time.now() / 1000 + 60;
+    for (let index = 0; index < 100; index += 1) {
+      cache.set(`${'x'.repeat(8000)}${index}`, principal(`s${index}`), { exp });
+    }
+    expect(cache.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(cache.size).toBeLessThan(10);
+    expect(cache.size).toBeGreaterThan(0);
+    // The newest stays, the oldest went.
+    expect(cache.get(`${'x'.repeat(8000)}99`)?.subject).toBe('s99');
+    expect(cache.get(`${'x'.repeat(8000)}0`)).toBeUndefined();
+  });
+
+  it('error flow: an entry larger than the whole budget is not kept', () => {
+    const cache = new VerifiedTokenCache({ maxBytes: 1024 });
+    cache.set('y'.repeat(4096), principal('big'), { exp: Date.now() / 1000 + 60 });
+    expect(cache.size).toBe(0);
+    expect(cache.bytes).toBe(0);
+  });
+
+  it('error flow: a token already past exp is not kept', () => {
+    const time = clock();
+    const cache = new VerifiedTokenCache({ now: time.now });
+    cache.set('t1', principal('a'), { exp: time.now() / 1000 - 1 });
+    expect(cache.size).toBe(0);
+  });
 });

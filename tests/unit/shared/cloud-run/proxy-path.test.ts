@@ -31,6 +31,18 @@ describe('upstreamPath', () => {
     ['a%0d%0aSet-Cookie:x', 'control characters'],
     ['a\\..\\b', 'control characters and backslashes'],
     ['a/%zz', 'malformed'],
+    // Issue 15: Tomcat and Jetty read `..;x` as `..`.
+    ['..;/x', 'dot segments'],
+    ['a/..;/x', 'dot segments'],
+    ['a/..;jsessionid=1/x', 'dot segments'],
+    ['a/.;/x', 'dot segments'],
+    ['a/%2e%2e;/x', 'dot segments'],
+    ['a/%2E%2e%3B/x', 'dot segments'],
+    ['a/.%2e;x/y', 'dot segments'],
+    ['a/%252e%252e;/x', 'double-encoded'],
+    ['a/%EF%BC%8E%EF%BC%8E/x', 'dot segments'],
+    ['a/%c0%ae%c0%ae/x', 'malformed'],
+    ['a/%u002e%u002e/x', 'malformed'],
   ])('error flow: %s is 400 (%s)', (raw, reason) => {
     const attempt = () => upstreamPath(raw);
     expect(attempt).toThrow(BadRequestError);
@@ -52,5 +64,25 @@ describe('proxyPathOf and upstreamUrl', () => {
       'https://svc-abc.a.run.app/api/v1/items?a=1&b=%20',
     );
     expect(upstreamUrl('https://svc-abc.a.run.app', '/x', '')).toBe('https://svc-abc.a.run.app/x');
+  });
+});
+
+describe('upstreamUrl query strings', () => {
+  it.each([
+    ['a#b', '#'],
+    ['a=1 2', 'space'],
+    ['a=%0', 'short escape'],
+    ['a=%zz', 'malformed escape'],
+    ['a=\r\nx', 'control characters'],
+    ['a=é', 'non-ASCII'],
+  ])('error flow: %s is 400 (%s)', (query) => {
+    expect(() => upstreamUrl('https://svc.a.run.app', '/x', query)).toThrow(BadRequestError);
+  });
+
+  it('happy flow: an encoded query is passed exactly', () => {
+    const query = 'q=%23tag&path=..%2F..&x=%E2%82%AC&empty=&flag';
+    const url = new URL(upstreamUrl('https://svc.a.run.app/base', '/x', query));
+    expect(url.search).toBe(`?${query}`);
+    expect(url.pathname).toBe('/base/x');
   });
 });

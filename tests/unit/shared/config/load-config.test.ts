@@ -19,7 +19,11 @@ describe('parseConfig', () => {
     const config = parseConfig(configDocument(), unitTestEnv);
     expect(config.issuers.map((issuer) => issuer.name)).toEqual(['cognito', 'machines']);
     expect(config.routes['GET /me']?.policy).toEqual({ authenticated: true });
-    expect(config.jwks).toEqual({ timeoutMs: 3000, refetchIntervalSeconds: 10 });
+    expect(config.jwks).toEqual({
+      timeoutMs: 3000,
+      totalTimeoutMs: 5000,
+      refetchIntervalSeconds: 10,
+    });
     expect(config.auth.maxTokenBytes).toBe(8192);
   });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveCorrelation } from '../../../../shared/correlation/correlation-id';
-import { childTraceparent, parseTraceparent } from '../../../../shared/correlation/trace-context';
+import {
+  childTraceparent,
+  newSpanId,
+  newTraceId,
+  parseTraceparent,
+} from '../../../../shared/correlation/trace-context';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
@@ -65,5 +70,20 @@ describe('parseTraceparent', () => {
     const child = childTraceparent(trace);
     expect(child).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
     expect(child).not.toContain('00f067aa0ba902b7');
+  });
+});
+
+describe('newTraceId and newSpanId', () => {
+  it('happy flow: 32 and 16 lower-case hex digits, never all zero, different each time', () => {
+    const traceIds = new Set(Array.from({ length: 1000 }, () => newTraceId()));
+    expect(traceIds.size).toBe(1000);
+    for (const id of traceIds) {
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      expect(id).not.toMatch(/^0+$/);
+    }
+    expect(newSpanId()).toMatch(/^[0-9a-f]{16}$/);
+    // What we send downstream parses back as a valid traceparent.
+    const child = childTraceparent({ traceId: newTraceId(), parentId: newSpanId(), flags: '01' });
+    expect(parseTraceparent(child)).toBeDefined();
   });
 });

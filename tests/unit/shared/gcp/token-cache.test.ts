@@ -43,4 +43,57 @@ describe('TokenCache', () => {
     cache.delete('k');
     expect(await cache.get('k', async () => ({ token: 'again', expiresAt: 1000 }))).toBe('again');
   });
+
+  it('error flow: a failed refresh serves the cached token until staleMarginMs before its expiry, and says so', async () => {
+    let now = 0;
+    const warnings: string[] = [];
+    const cache = new TokenCache({
+      marginMs: 300_000,
+      staleMarginMs: 30_000,
+      staleRetryMs: 5_000,
+      now: () => now,
+      onStaleToken: (key) => warnings.push(key),
+    });
+    await cache.get('id a', async () => ({ token: 't1', expiresAt: 3_600_000 }));
+    let attempts = 0;
+    const failing = async (): Promise<MintedToken> => {
+      attempts += 1;
+      throw new Error('Google is down');
+    };
+    // Inside the refresh margin, still valid for 299 s (issue 15): served, with a warning.
+    now = 3_600_000 - 299_000;
+    expect(await cache.get('id a', failing)).toBe('t1');
+    expect(warnings).toEqual(['id a']);
+    // Within staleRetryMs the stale token is served without another attempt.
+    now += 4_000;
+    expect(await cache.get('id a', failing)).toBe('t1');
+    expect(attempts).toBe(1);
+    // After staleRetryMs a new attempt; once it succeeds the new token replaces the old.
+    now += 2_000;
+    expect(await cache.get('id a', async () => ({ token: 't2', expiresAt: now + 3_600_000 }))).toBe(
+      't2',
+    );
+  });
+
+  it('error flow: past staleMarginMs before expiry, a failed refresh is the mint error', async () => {
+    let now = 0;
+    const cache = new TokenCache({ marginMs: 300_000, staleMarginMs: 30_000, now: () => now });
+    await cache.get('id a', async () => ({ token: 't1', expiresAt: 3_600_000 }));
+    now = 3_600_000 - 30_000;
+    await expect(
+      cache.get('id a', async () => {
+        throw new Error('Google is down');
+      }),
+    ).rejects.toThrow('Google is down');
+  });
+
+  it('error flow: with nothing cached, a failed mint is the mint error and nothing is kept', async () => {
+    const cache = new TokenCache({ marginMs: 0, now: () => 0 });
+    await expect(
+      cache.get('id a', async () => {
+        throw new Error('down');
+      }),
+    ).rejects.toThrow('down');
+    expect(await cache.get('id a', async () => ({ token: 'ok', expiresAt: 10 }))).toBe('ok');
+  });
 });

@@ -150,3 +150,13 @@ describe('Gerrit request inputs', () => {
     expect(result.success).toBe(false);
   });
 });
+
+describe('Gerrit path identifiers (found by tests/fuzz)', () => {
+  it.each(['.', '..', ''])('error flow: the id %j is 400, never a dot segment', (id) => {
+    expect(() => encodeChangeId(id)).toThrow(ValidationError);
+  });
+
+  it('error flow: %2e%2e decodes to .. and is refused when encoded', () => {
+    expect(() => encodeChangeId(decodeIdentifier('%2e%2e')!)).toThrow(ValidationError);
+  });
+});

@@ -1,0 +1,1 @@
+export { handler } from '../../shared/core/authorizer-function';
