@@ -124,3 +124,21 @@ export async function coldStarts(
   }
   return results;
 }
+
+/**
+ * Wall time of `node -e 0` in a fresh process, the yardstick of the cold import figures
+ * (issue 16: a function's import against Node's own start, measured in the same run).
+ */
+export async function nodeStartMs(repeats = 5): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i += 1) {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ['-e', '0'], { env: { TZ: 'UTC' }, timeout: 30_000 }, (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+    samples.push(performance.now() - started);
+  }
+  return round(median(samples));
+}

@@ -16,6 +16,7 @@ import { SecretCache } from '../../shared/secrets/secret-cache';
 import { createSpanner } from '../../shared/spanner/spanner-client';
 import { countGetSecretValue, startMotoRecording } from '../../tests/helpers/moto-recorder';
 import { httpApiEvent, lambdaContext } from '../../tests/helpers/lambda-event';
+import { countingProxy, type CountingProxy } from '../counting-proxy';
 import { discardingLogger } from '../discarding-logger';
 
 export interface IoCounts {
@@ -23,23 +24,37 @@ export interface IoCounts {
   googleTokenMints: number;
   spannerSessionsCreated: number;
   jwksFetches: number;
+  /** Requests that landed at the backend itself (echo, Gerrit: a counting proxy in front). */
+  backendRequests: number;
 }
 
 export interface IoResult {
   function: string;
   cold50: IoCounts;
   warm1000: IoCounts;
+  /** Credential I/O per warm request (Secrets Manager, token mints, sessions, JWKS). */
   warmPerRequest: number;
+  /**
+   * Every round trip per warm request, counted where it lands: the backend's own requests
+   * plus the credential I/O. For spanner the backend RPCs are counted by section 6's proxy.
+   */
+  roundTripsPerWarmRequest: number;
+  /** Answers of the 50 cold requests. */
+  coldStatuses: Record<string, number>;
+  /** Answers of the 1,000 warm requests: the round-trip figure counts only if all are 200. */
   statuses: Record<string, number>;
+  /** The body of the first answer >= 400, if any: a failing function is not measured. */
+  firstFailure?: string;
 }
 
 type Invoke = (
   event: APIGatewayProxyEventV2,
   context: ReturnType<typeof lambdaContext>,
-) => Promise<{ statusCode: number }>;
+) => Promise<{ statusCode: number; body?: string }>;
 
 interface Container {
   invoke: Invoke;
+  backendRequests: () => number;
   jwksFetches: () => number;
   spannerSessions: () => Promise<number>;
   secretId?: string;
@@ -68,6 +83,32 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
     new SecretsManagerClient({ region: config.aws.region, endpoint: config.aws.endpoint });
   const logger = discardingLogger();
   const bob = `Bearer ${await tokenFor(state, 'bob')}`;
+  // echo fetches the gateway's JWKS (the jwks function) to check run's caller assertion: its
+  // serverless offline worker is started here, so that the cold figures are the gateway's.
+  if (state.gatewayUrl)
+    await fetch(`${state.gatewayUrl}/.well-known/jwks.json`).then((r) => r.text());
+  const proxies: CountingProxy[] = [];
+  const proxied = async (target: string) => {
+    const proxy = await countingProxy(target);
+    proxies.push(proxy);
+    return proxy;
+  };
+  const echoService = config.cloudRun!.services.echo!;
+  const echoProxy = await proxied(echoService.url);
+  // The service is reached through the proxy; its ID token audience stays the service's URL.
+  const runSection = {
+    ...config.cloudRun!,
+    services: {
+      ...config.cloudRun!.services,
+      echo: {
+        ...echoService,
+        url: echoProxy.url,
+        audience: echoService.audience ?? echoService.url,
+      },
+    },
+  };
+  const gerritProxy = await proxied(config.gerrit!.baseUrl);
+  const gerritSection = { ...config.gerrit!, baseUrl: gerritProxy.url };
   const alice = `Bearer ${await tokenFor(state, 'alice')}`;
 
   const containers: Record<string, { make: () => Container; event: () => APIGatewayProxyEventV2 }> =
@@ -78,6 +119,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
           const handler = createMeHandler({ dependencies: { config, verifier, logger } });
           return {
             invoke: handler as unknown as Invoke,
+            backendRequests: () => 0,
             jwksFetches: () => fetchCount(verifier),
             spannerSessions: async () => 0,
           };
@@ -87,7 +129,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
       run: {
         make: () => {
           const verifier = countingVerifier(config);
-          const runConfig = withSection(config, 'cloudRun');
+          const runConfig = { ...config, cloudRun: runSection };
           const secretId = runConfig.cloudRun.gcp.credentialsSecretId;
           const credentials = createGcpCredentials(
             runConfig.cloudRun.gcp,
@@ -100,6 +142,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
           });
           return {
             invoke: handler as unknown as Invoke,
+            backendRequests: echoProxy.count,
             jwksFetches: () => fetchCount(verifier),
             spannerSessions: async () => 0,
             secretId,
@@ -123,6 +166,7 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
           });
           return {
             invoke: handler as unknown as Invoke,
+            backendRequests: () => 0,
             jwksFetches: () => fetchCount(verifier),
             spannerSessions: () => sessionCount(handle.database),
           };
@@ -139,15 +183,16 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
         make: () => {
           const verifier = countingVerifier(config);
           const gerrit = createGerritServices(
-            config.gerrit!,
+            gerritSection,
             new SecretCache({ client: secretsClient() }),
           );
           const handler = createGerritHandler({
-            dependencies: { config: withSection(config, 'gerrit'), verifier, logger },
+            dependencies: { config: { ...config, gerrit: gerritSection }, verifier, logger },
             gerrit,
           });
           return {
             invoke: handler as unknown as Invoke,
+            backendRequests: gerritProxy.count,
             jwksFetches: () => fetchCount(verifier),
             spannerSessions: async () => 0,
             secretId: config.gerrit!.credentialsSecretId,
@@ -158,39 +203,57 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
     };
 
   const results: IoResult[] = [];
-  for (const [name, { make, event }] of Object.entries(containers)) {
-    const container = make();
-    const statuses: Record<string, number> = {};
-    const call = async () => {
-      const response = await container.invoke(event(), lambdaContext(29_000));
-      statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
-    };
-    const snapshot = async (): Promise<IoCounts> => ({
-      secretsManagerCalls: container.secretId
-        ? await countGetSecretValue(motoEndpoint, container.secretId)
-        : 0,
-      googleTokenMints: await mints(),
-      spannerSessionsCreated: await container.spannerSessions(),
-      jwksFetches: container.jwksFetches(),
-    });
-    const start = await snapshot();
-    await Promise.all(Array.from({ length: 50 }, call));
-    const afterCold = await snapshot();
-    for (let i = 0; i < 1000; i += 1) await call();
-    const afterWarm = await snapshot();
-    const warm1000 = difference(afterWarm, afterCold);
-    results.push({
-      function: name,
-      cold50: difference(afterCold, start),
-      warm1000,
-      warmPerRequest:
-        (warm1000.secretsManagerCalls +
-          warm1000.googleTokenMints +
-          warm1000.spannerSessionsCreated +
-          warm1000.jwksFetches) /
-        1000,
-      statuses,
-    });
+  try {
+    for (const [name, { make, event }] of Object.entries(containers)) {
+      const container = make();
+      let statuses: Record<string, number> = {};
+      let firstFailure: string | undefined;
+      const call = async () => {
+        const response = await container.invoke(event(), lambdaContext(29_000));
+        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+        if (response.statusCode >= 400) firstFailure ??= response.body?.slice(0, 500);
+      };
+      const snapshot = async (): Promise<IoCounts> => ({
+        secretsManagerCalls: container.secretId
+          ? await countGetSecretValue(motoEndpoint, container.secretId)
+          : 0,
+        googleTokenMints: await mints(),
+        spannerSessionsCreated: await container.spannerSessions(),
+        jwksFetches: container.jwksFetches(),
+        backendRequests: container.backendRequests(),
+      });
+      const start = await snapshot();
+      await Promise.all(Array.from({ length: 50 }, call));
+      const coldStatuses = statuses;
+      statuses = {};
+      const afterCold = await snapshot();
+      for (let i = 0; i < 1000; i += 1) await call();
+      const afterWarm = await snapshot();
+      const warm1000 = difference(afterWarm, afterCold);
+      const credentialIo =
+        warm1000.secretsManagerCalls +
+        warm1000.googleTokenMints +
+        warm1000.spannerSessionsCreated +
+        warm1000.jwksFetches;
+      results.push({
+        function: name,
+        cold50: difference(afterCold, start),
+        warm1000,
+        warmPerRequest: credentialIo / 1000,
+        roundTripsPerWarmRequest: (credentialIo + warm1000.backendRequests) / 1000,
+        coldStatuses,
+        statuses,
+        ...(firstFailure ? { firstFailure } : {}),
+      });
+    }
+  } finally {
+    if (results.some((r) => r.firstFailure)) {
+      console.error(
+        'backend answers through the counting proxies:',
+        proxies.map((p) => [p.url, p.statuses()]),
+      );
+    }
+    await Promise.all(proxies.map((proxy) => proxy.close()));
   }
   return results;
 }
@@ -222,5 +285,6 @@ function difference(after: IoCounts, before: IoCounts): IoCounts {
     googleTokenMints: after.googleTokenMints - before.googleTokenMints,
     spannerSessionsCreated: after.spannerSessionsCreated - before.spannerSessionsCreated,
     jwksFetches: after.jwksFetches - before.jwksFetches,
+    backendRequests: after.backendRequests - before.backendRequests,
   };
 }

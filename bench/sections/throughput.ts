@@ -10,11 +10,40 @@ export interface ThroughputTarget {
 
 export interface ThroughputResult {
   name: string;
+  connections: number;
+  durationSeconds: number;
   requestsPerSecondMedian: number;
+  /** Requests completed over the whole run (autocannon's total). */
+  requestsTotal: number;
   latencyMedianMs: number;
   latencyP99Ms: number;
   non2xx: number;
   errors: number;
+  timeouts: number;
+}
+
+/** A throughput run whose totals do not add up: reported as a failure, never as a figure. */
+export class ThroughputCheckError extends Error {}
+
+/**
+ * Fails loudly when a run cannot be trusted: no request completed, any error or timeout, any
+ * non-2xx answer, or a median per-second count of 0 (a run against cold workers once printed
+ * 0 req/s as its result).
+ */
+export function checkTotals(result: ThroughputResult): ThroughputResult {
+  const problems = [
+    result.requestsTotal === 0 ? 'no request completed' : '',
+    result.errors > 0 ? `${result.errors} connection errors` : '',
+    result.timeouts > 0 ? `${result.timeouts} timeouts` : '',
+    result.non2xx > 0 ? `${result.non2xx} non-2xx answers` : '',
+    result.requestsPerSecondMedian === 0 ? 'a median of 0 requests/s' : '',
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    throw new ThroughputCheckError(
+      `${result.name} (${result.connections} connections, ${result.durationSeconds} s): ${problems.join(', ')} of ${result.requestsTotal} requests`,
+    );
+  }
+  return result;
 }
 
 const autocannonBin = fileURLToPath(
@@ -55,18 +84,23 @@ export function throughput(
           return;
         }
         const result = JSON.parse(stdout) as {
-          requests: { p50: number };
+          requests: { p50: number; total: number };
           latency: { p50: number; p99: number };
           non2xx: number;
           errors: number;
+          timeouts: number;
         };
         resolve({
           name: target.name,
+          connections,
+          durationSeconds,
           requestsPerSecondMedian: round(result.requests.p50, 0),
+          requestsTotal: result.requests.total,
           latencyMedianMs: round(result.latency.p50, 1),
           latencyP99Ms: round(result.latency.p99, 1),
           non2xx: result.non2xx,
           errors: result.errors,
+          timeouts: result.timeouts,
         });
       },
     );

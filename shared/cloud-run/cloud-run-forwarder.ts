@@ -14,8 +14,14 @@ import type { ScrubOptions } from '../scrub/scrub-options';
 import type { RedactionCounts } from '../scrub/secret-detector';
 import { SCRUBBED_REQUEST_HEADERS, scrubAnswer, scrubsFor } from './agent-scrub';
 import { proxyPathOf, upstreamPath, upstreamUrl } from './proxy-path';
-import { encodeBody, readLimitedBody } from './response-body';
+import { discardBody, encodeBody, headerValue, readLimitedBody } from './response-body';
 import { isIdempotent, isRetryableStatus } from './retry-policy';
+import {
+  keepAliveAgents,
+  upstreamRequest,
+  type UpstreamAgents,
+  type UpstreamAnswer,
+} from './upstream-request';
 
 export interface CloudRunForwarderOptions {
   config: CloudRunConfig;
@@ -23,7 +29,11 @@ export interface CloudRunForwarderOptions {
   credentials: Pick<GcpCredentials, 'idToken' | 'forgetIdToken'>;
   /** Signs (and reuses) the caller assertion each service can verify. */
   assertions: Pick<AssertionSigner, 'assertionFor'>;
-  fetch?: typeof fetch;
+  /**
+   * Keep-alive connection pools for the services; by default one pair per forwarder (the
+   * container). Why node:http rather than fetch or undici: upstream-request.ts.
+   */
+  agents?: UpstreamAgents;
   now?: () => number;
   random?: () => number;
   /** Waits between attempts; rejects when the signal aborts. */
@@ -76,13 +86,15 @@ const MIN_ATTEMPT_MS = 50;
  * alone.
  */
 export class CloudRunForwarder {
-  private readonly fetch: typeof fetch;
+  private readonly agents: UpstreamAgents;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly sleep: ((ms: number, signal: AbortSignal) => Promise<unknown>) | undefined;
 
   constructor(private readonly options: CloudRunForwarderOptions) {
-    this.fetch = options.fetch ?? fetch;
+    // Lambda freezes between invocations: a kept socket the service closed meanwhile fails as
+    // a connection error, which idempotent methods retry.
+    this.agents = options.agents ?? keepAliveAgents();
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep;
@@ -134,14 +146,14 @@ export class CloudRunForwarder {
       async (attempt) => {
         attempts = attempt;
         if (call.deadline - this.now() <= 0) throw timeout(name);
-        let response: Response;
+        let response: UpstreamAnswer;
         try {
-          response = await this.fetch(url, {
+          response = await upstreamRequest(url, {
             method: request.method,
             headers,
             body,
-            redirect: 'manual',
             signal: call.signal,
+            agents: this.agents,
           });
         } catch (error) {
           if (call.signal.aborted) throw timeout(name, error);
@@ -152,15 +164,15 @@ export class CloudRunForwarder {
           };
         }
         const mapped = () => this.mapped(request, service, audience, response, attempts);
-        if (!isRetryableStatus(response.status)) return { value: await mapped() };
+        if (!isRetryableStatus(response.statusCode)) return { value: await mapped() };
         return {
           giveUp: mapped,
           onRetry: () => {
             // A 5xx body is never passed on, so it can be dropped before the retry.
-            void this.discard(response);
+            void discardBody(response);
             this.options.logger?.info('retrying Cloud Run call', {
               service: name,
-              upstreamStatus: response.status,
+              upstreamStatus: response.statusCode,
               attempt,
             });
           },
@@ -175,13 +187,13 @@ export class CloudRunForwarder {
     request: ForwardRequest,
     service: CloudRunServiceConfig,
     audience: string,
-    response: Response,
+    response: UpstreamAnswer,
     attempts: number,
   ): Promise<ForwardResult> {
     try {
       return {
         ...(await this.mapResponse(request, service, audience, response)),
-        upstreamStatus: response.status,
+        upstreamStatus: response.statusCode,
         attempts,
       };
     } catch (error) {
@@ -189,39 +201,36 @@ export class CloudRunForwarder {
       if (request.call.signal.aborted) throw timeout(request.service.name, error);
       throw new UpstreamError(
         `service ${request.service.name} broke off its response`,
-        response.status,
+        response.statusCode,
         error,
       );
     }
-  }
-
-  private async discard(response: Response): Promise<void> {
-    await response.body?.cancel().catch(() => {});
   }
 
   private async mapResponse(
     request: ForwardRequest,
     service: CloudRunServiceConfig,
     audience: string,
-    response: Response,
+    response: UpstreamAnswer,
   ): Promise<{ response: HttpResponse; redactions?: RedactionCounts }> {
-    if (response.status >= 500) {
-      await this.discard(response);
+    const status = response.statusCode;
+    if (status >= 500) {
+      await discardBody(response);
       throw new UpstreamError(
-        `service ${request.service.name} failed with status ${response.status}`,
-        response.status,
+        `service ${request.service.name} failed with status ${status}`,
+        status,
       );
     }
-    if (response.status === 401) {
+    if (status === 401) {
       // Cloud Run's front end refused our ID token: mint a new one next time.
-      await this.discard(response);
+      await discardBody(response);
       this.options.credentials.forgetIdToken(audience);
       throw new UpstreamError(
         `service ${request.service.name} refused the gateway's identity token`,
         401,
       );
     }
-    const contentType = response.headers.get('content-type') ?? undefined;
+    const contentType = headerValue(response.headers, 'content-type');
     let body = await readLimitedBody(response, this.options.config.maxResponseBytes);
     let headers = allowedResponseHeaders(response.headers, [
       ...this.options.config.responseHeaders,
@@ -241,7 +250,7 @@ export class CloudRunForwarder {
         ? { body: '', isBase64Encoded: false }
         : encodeBody(body, contentType);
     return {
-      response: { statusCode: response.status, headers, ...encoded },
+      response: { statusCode: status, headers, ...encoded },
       ...(redactions ? { redactions } : {}),
     };
   }

@@ -44,16 +44,27 @@ export function identityHeaders(principal: Principal): Record<string, string> {
   };
 }
 
-/** The upstream response headers the caller gets back: allowlisted names only. */
+/**
+ * The upstream response headers the caller gets back: allowlisted names only. Takes a WHATWG
+ * `Headers` or node:http's lower-cased record (repeated values joined with `, `, as
+ * `Headers` joins them).
+ */
 export function allowedResponseHeaders(
-  headers: Headers,
+  headers: Headers | Readonly<Record<string, string | string[] | undefined>>,
   allowlist: readonly string[],
 ): Record<string, string> {
   const allowed = new Set(allowlist);
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (allowed.has(name) && forwardable(name)) out[name] = value;
-  });
+  if (headers instanceof Headers) {
+    headers.forEach((value, name) => {
+      if (allowed.has(name) && forwardable(name)) out[name] = value;
+    });
+    return out;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || !allowed.has(name) || !forwardable(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return out;
 }
 

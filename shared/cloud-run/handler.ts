@@ -13,6 +13,7 @@ import type { ScrubOptions } from '../scrub/scrub-options';
 import { CloudRunForwarder, type ResolvedService } from './cloud-run-forwarder';
 import { cloudRunSchema, type CloudRunConfig } from './config-schema';
 import { cloudRunModule, RUN_ROUTE } from './module';
+import type { UpstreamAgents } from './upstream-request';
 
 export type RunConfig = ModuleConfig<'cloudRun', CloudRunConfig>;
 
@@ -23,7 +24,8 @@ export interface RunHandlerOptions {
   credentials?: Pick<GcpCredentials, 'idToken' | 'forgetIdToken'>;
   /** The caller assertions; the container's signer (key set from Secrets Manager) by default. */
   assertions?: Pick<AssertionSigner, 'assertionFor'>;
-  fetch?: typeof fetch;
+  /** Keep-alive connection pools for the services; one pair per container by default. */
+  agents?: UpstreamAgents;
   /** How agents' answers are scrubbed; secretlint's recommended preset by default. */
   scrub?: ScrubOptions;
 }
@@ -56,7 +58,7 @@ export function createRunHandler(options: RunHandlerOptions = {}) {
     config: cloudRun,
     credentials: options.credentials ?? gcpCredentialsFor(config, cloudRun.gcp),
     assertions: options.assertions ?? assertionSignerFor(config),
-    fetch: options.fetch,
+    agents: options.agents,
     logger,
     scrub: options.scrub,
   });

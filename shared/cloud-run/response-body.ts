@@ -1,4 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { UpstreamError } from '../errors';
+import type { UpstreamAnswer } from './upstream-request';
 
 /** Media types whose bodies go back to API Gateway as text; everything else as base64. */
 const TEXTUAL =
@@ -7,30 +9,69 @@ const TEXTUAL =
 export class ResponseTooLargeError extends UpstreamError {}
 
 /**
+ * An upstream answer: the forwarder's (node:http, upstream-request.ts) or a WHATWG `Response`
+ * (what other callers and the tests have).
+ */
+export type UpstreamResponse = UpstreamAnswer | Response;
+
+/** The one value of a Node header record (repeated headers joined as `Headers` joins them). */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
  * Reads an upstream body up to `maxBytes`; more is a 502 (Lambda's response limit would turn
  * it into a crash otherwise). Stops reading as soon as the limit is passed.
  */
-export async function readLimitedBody(response: Response, maxBytes: number): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+export async function readLimitedBody(
+  response: UpstreamResponse,
+  maxBytes: number,
+): Promise<Buffer> {
+  const fromFetch = response instanceof Response;
+  const status = fromFetch ? response.status : response.statusCode;
+  const declared = Number(
+    (fromFetch
+      ? response.headers.get('content-length')
+      : headerValue(response.headers, 'content-length')) ?? Number.NaN,
+  );
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw tooLarge(response.status, maxBytes);
+    await discardBody(response);
+    throw tooLarge(status, maxBytes);
   }
   if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+  // Both bodies are async iterables of bytes; leaving the loop early (the throw) cancels the
+  // WHATWG stream and destroys the Node one (and its socket).
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(response.status, maxBytes);
+      throw tooLarge(status, maxBytes);
     }
-    chunks.push(value);
+    chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  const only = chunks.length === 1 ? chunks[0] : undefined;
+  // Node hands out Buffers: a body in one chunk needs no copy.
+  return Buffer.isBuffer(only) ? only : Buffer.concat(chunks);
+}
+
+/** A body declared this small is drained rather than dropped, to keep its connection. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Drops a body we will not pass on, so its connection is freed: a keep-alive socket stays
+ * busy until its body is read or destroyed. A small declared body is drained (the connection
+ * is reused); anything else is destroyed with its socket. Never throws.
+ */
+export async function discardBody(response: UpstreamResponse): Promise<void> {
+  if (response instanceof Response) {
+    await response.body?.cancel().catch(() => {});
+    return;
+  }
+  const declared = Number(headerValue(response.headers, 'content-length') ?? Number.NaN);
+  if (declared <= DRAIN_LIMIT_BYTES) response.body.resume();
+  else response.body.destroy();
 }
 
 function tooLarge(status: number, maxBytes: number): ResponseTooLargeError {

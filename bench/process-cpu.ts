@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Kernel clock ticks per second (USER_HZ), for /proc/<pid>/stat's utime and stime. */
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** The pid listening on a loopback TCP port (serverless offline's), from `ss`. */
+export function listenerPid(port: number): number {
+  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`]).toString();
+  const pid = /pid=(\d+)/.exec(out)?.[1];
+  if (!pid) throw new Error(`no process found listening on port ${port}`);
+  return Number(pid);
+}
+
+function stat(pid: string): string[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: the fields after it follow its ')'.
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU milliseconds (user + system, threads included) of every process in `pid`'s process
+ * group: serverless offline runs handlers in worker threads of its own process, and the stack
+ * starts it in a group of its own. Linux only (/proc).
+ */
+export function processGroupCpuMs(pid: number): number {
+  const group = stat(String(pid))?.[2];
+  if (!group) throw new Error(`process ${pid} is gone`);
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = stat(entry);
+    // After the name: state(0) ppid(1) pgrp(2) ... utime(11) stime(12).
+    if (fields?.[2] === group) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
