@@ -8,6 +8,7 @@ import { startStack } from '../local/stack';
 import { tokenFor } from '../local/tokens';
 import { parseGatewayConfig as parseConfig } from '../shared/modules/gateway-config';
 import { configDocument, unitTestEnv } from '../tests/helpers/config';
+import { coldBurst, formatColdBurst } from './sections/cold-burst';
 import { coldStarts, type ColdStartRequest, type ColdStartResult } from './sections/cold-start';
 import { ioPerRequest, type IoResult } from './sections/io-per-request';
 import { memoryGrowth } from './sections/memory';
@@ -150,6 +151,12 @@ try {
   await stack.stop();
 }
 
+// After the bench stack is down, so that nothing else competes: each run starts its own stack.
+console.log(
+  '8. cold burst: 50 concurrent first requests on a fresh stack, without/with embedded JWKS...',
+);
+results.coldBurst = await coldBurst();
+
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
 printReport(results);
@@ -206,5 +213,8 @@ ${tp.runs.map((run) => `   ${run.name.padEnd(28)} ${String(run.requestsPerSecond
 ${formatScrubReport(all.scrub as ScrubBenchResult)}
 
 ${spannerReport(all.spannerRoundTrips as SpannerRoundTripsResult | undefined)}
+
+8. Cold burst (GET /me, 50 concurrent first requests, a fresh offline stack per line)
+${formatColdBurst(all.coldBurst as Awaited<ReturnType<typeof coldBurst>>)}
 Results: bench/results/latest.json`);
 }

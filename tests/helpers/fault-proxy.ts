@@ -16,6 +16,9 @@ export interface FaultProxy {
   host: string;
   url: string;
   mode: () => ProxyMode;
+  /** Connections accepted since the proxy started (or since the last `resetCount`). */
+  connections: () => number;
+  resetCount: () => void;
   /** Switches mode; every open connection is cut, so no client keeps the old behaviour. */
   set: (mode: ProxyMode) => Promise<void>;
   close: () => Promise<void>;
@@ -29,6 +32,7 @@ export interface FaultProxy {
  */
 export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
   let mode: ProxyMode = 'pass';
+  let accepted = 0;
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -36,6 +40,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     socket.on('error', () => socket.destroy());
   };
   const server: Server = createServer((client) => {
+    accepted += 1;
     track(client);
     if (mode === 'hang') return; // Held until the mode changes or the proxy closes.
     const upstream = connect({ host: target.host, port: target.port });
@@ -68,6 +73,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     host,
     url: `http://${host}`,
     mode: () => mode,
+    connections: () => accepted,
+    resetCount: () => {
+      accepted = 0;
+    },
     set: async (next) => {
       mode = next;
       cutAll();
