@@ -6,6 +6,11 @@ export interface TimedResponse {
   body: unknown;
   /** Wall time of the whole exchange, as the caller saw it. */
   elapsedMs: number;
+  /**
+   * serverless offline's own Lambda error (`LambdaTimeoutError`, ...), which it answers with
+   * HTTP 200 and its own JSON: not an answer of the gateway, whatever the status says.
+   */
+  offlineError?: string;
 }
 
 /**
@@ -33,7 +38,20 @@ export async function timedCall(
   } catch {
     // Not JSON: kept as text, and the assertions below say so.
   }
-  return { status: response.status, headers: response.headers, body, elapsedMs };
+  const errorType = (body as { errorType?: unknown } | null)?.errorType;
+  return {
+    status: response.status,
+    headers: response.headers,
+    body,
+    elapsedMs,
+    ...(typeof errorType === 'string' ? { offlineError: errorType } : {}),
+  };
+}
+
+/** A real 200 from the gateway (not serverless offline's 200 for a Lambda that failed). */
+export function expectOk(response: TimedResponse): void {
+  expect(response.offlineError, JSON.stringify(response.body).slice(0, 400)).toBeUndefined();
+  expect(response.status, JSON.stringify(response.body).slice(0, 400)).toBe(200);
 }
 
 /**
@@ -45,6 +63,7 @@ export function expectProblem(
   expected: { status: number; slug: string; retryAfter: boolean; maxMs: number },
 ): void {
   const context = JSON.stringify(response.body).slice(0, 400);
+  expect(response.offlineError, context).toBeUndefined();
   expect(response.status, context).toBe(expected.status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   const body = response.body as { type?: string; status?: number; correlationId?: string };
@@ -69,9 +88,10 @@ export async function untilStatus(
   let last: TimedResponse | undefined;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     last = await call();
-    if (last.status === status) return last;
+    if (last.status === status && !last.offlineError) return last;
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
+  expect(last?.offlineError, JSON.stringify(last?.body).slice(0, 400)).toBeUndefined();
   expect(last?.status, JSON.stringify(last?.body).slice(0, 400)).toBe(status);
   return last as TimedResponse;
 }
