@@ -14,9 +14,13 @@ import { median, round } from '../stats';
 export interface ColdBurstRun {
   embedded: boolean;
   requests: number;
-  /** 200 answers: the request was verified and served on its container's first call. */
+  /** 200 answers with a principal: verified and served on the container's first call. */
   ok: number;
-  /** Status -> count; `error` when the client gave up or the connection failed. */
+  /**
+   * Outcome -> count: the HTTP status; `offline:<errorType>` when serverless offline answered
+   * for a Lambda that failed or timed out (it does so with HTTP 200 and its own JSON); `error`
+   * when the client gave up or the connection failed.
+   */
   statuses: Record<string, number>;
   latencyMedianMs: number;
   latencyMaxMs: number;
@@ -86,6 +90,17 @@ function jwksCounterService(proxies: FaultProxy[]): LocalService {
   };
 }
 
+function classify(status: number, text: string): string {
+  try {
+    const body = JSON.parse(text) as { errorType?: unknown; principal?: unknown };
+    if (typeof body.errorType === 'string') return `offline:${body.errorType}`;
+    if (status === 200 && !body.principal) return '200-without-principal';
+  } catch {
+    return `${status}-not-json`;
+  }
+  return String(status);
+}
+
 async function burst(embedded: boolean, options: typeof defaults): Promise<ColdBurstRun> {
   const base = Number(process.env.CROSSGATE_PORT_OFFSET ?? 30000);
   const ports = resolvePorts({ CROSSGATE_PORT_OFFSET: String(base + options.portShift) });
@@ -119,8 +134,7 @@ async function burst(embedded: boolean, options: typeof defaults): Promise<ColdB
             headers: { authorization: `Bearer ${bearers[index % bearers.length]}` },
             signal: AbortSignal.timeout(options.requestTimeoutMs),
           });
-          await response.arrayBuffer();
-          status = String(response.status);
+          status = classify(response.status, await response.text());
         } catch {
           // Counted as `error`: the client gave up or the connection failed.
         }
