@@ -155,7 +155,7 @@ try {
 console.log(
   '8. cold burst: 50 concurrent first requests on a fresh stack, without/with embedded JWKS...',
 );
-results.coldBurst = await coldBurst();
+results.coldBurst = await coldBurst({ concurrency: Number(process.env.BENCH_COLD_BURST ?? 50) });
 
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
