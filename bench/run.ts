@@ -8,6 +8,8 @@ import { startStack } from '../local/stack';
 import { tokenFor } from '../local/tokens';
 import { parseGatewayConfig as parseConfig } from '../shared/modules/gateway-config';
 import { configDocument, unitTestEnv } from '../tests/helpers/config';
+import { assertionSigning, type AssertionSigningResult } from './sections/assertion-signing';
+import { coldBurst, formatColdBurst } from './sections/cold-burst';
 import {
   coldStarts,
   nodeStartMs,
@@ -35,7 +37,7 @@ const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 15);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 20_000);
 // BENCH_SECTIONS=1,4 runs only those sections (the summary then lacks the others' keys).
 const sections = new Set(
-  (process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6,7').split(',').map((n) => Number(n.trim())),
+  (process.env.BENCH_SECTIONS ?? '1,2,3,4,5,6,7,8,9').split(',').map((n) => Number(n.trim())),
 );
 // Connections of the throughput runs, the same for every route (issue 16: /run vs /me).
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -215,8 +217,24 @@ try {
   await section(7, "secret scrubbing on this repository's history (git log -p)", async () => {
     results.scrub = await scrubBench();
   });
+
+  await section(
+    9,
+    'the caller assertion: signatures per returning caller, reuse and signing cost',
+    async () => {
+      results.assertionSigning = await assertionSigning(iterations);
+    },
+  );
 } finally {
   await stack.stop();
+}
+
+// After the bench stack is down, so that nothing else competes: each run starts its own stack.
+if (sections.has(8)) {
+  console.log(
+    '8. cold burst: concurrent first requests on a fresh stack, without/with embedded JWKS...',
+  );
+  results.coldBurst = await coldBurst({ concurrency: Number(process.env.BENCH_COLD_BURST ?? 50) });
 }
 
 results.durationSeconds = round((performance.now() - benchStarted) / 1000, 0);
@@ -335,6 +353,17 @@ ${tp.runs.map((run) => `   ${run.name.padEnd(22)} ${String(run.requestsPerSecond
   if (all.scrub) blocks.push(formatScrubReport(all.scrub as ScrubBenchResult));
   if (all.spannerRoundTrips)
     blocks.push(spannerReport(all.spannerRoundTrips as SpannerRoundTripsResult));
+  if (all.coldBurst) {
+    blocks.push(
+      `8. Cold burst (GET /me, concurrent first requests, a fresh offline stack per line)\n${formatColdBurst(all.coldBurst as Awaited<ReturnType<typeof coldBurst>>)}`,
+    );
+  }
+  if (all.assertionSigning) {
+    const signing = all.assertionSigning as AssertionSigningResult;
+    blocks.push(
+      `9. Caller assertion: ${signing.returningCallerSignatures} signature(s) for ${signing.iterations} requests of a returning caller; reuse ${signing.reuseMedianUs} µs median, a fresh ES256 signature ${signing.signMedianUs} µs median`,
+    );
+  }
   blocks.push(`summary ${JSON.stringify(all.summary)}`);
   blocks.push('Results: bench/results/latest.json');
   console.log(`\n${blocks.join('\n\n')}`);

@@ -4,6 +4,7 @@
 // the externals (@google-cloud/spanner) at each start: about 31 s to the first answer instead
 // of 5 s here (docs/deploy.md). Packaging and deploy keep every serverless-esbuild hook.
 import EsbuildServerlessPlugin from 'serverless-esbuild';
+import { embeddedJwksPlugin } from './embedded-jwks-plugin.mjs';
 
 const offlineHooks = new Set(['before:offline:start', 'before:offline:start:init']);
 
@@ -13,5 +14,10 @@ export default class EsbuildForPackage extends EsbuildServerlessPlugin {
     this.hooks = Object.fromEntries(
       Object.entries(this.hooks).filter(([hook]) => !offlineHooks.has(hook)),
     );
+  }
+
+  // Issuers' JWKS fetched now and bundled (deploy/embedded-jwks-plugin.mjs).
+  get plugins() {
+    return [...super.plugins, embeddedJwksPlugin(this.serverless)];
   }
 }

@@ -27,6 +27,7 @@ import type { CoreConfig } from '../config/schema';
 import { GatewayError, InternalError, InvalidTokenError, ServiceUnavailableError } from '../errors';
 import { principalFromClaims } from './claims-to-principal';
 import { DecomposedJwtVerifier, type DecomposedIssuerProperties } from './decomposed-jwt-verifier';
+import { bundledEmbeddedJwks, cacheEmbeddedJwks, type EmbeddedJwksDocument } from './embedded-jwks';
 import { JwksFetcher, type JwksFetchObserver } from './jwks-fetcher';
 import type { Principal } from './principal';
 import { assertCanonicalJwt } from './token-precheck';
@@ -42,6 +43,8 @@ export interface TokenVerifierOptions {
   jwksCache?: JwksCache;
   /** Tokens already verified; defaults to one sized from config (`auth.verifiedTokenCache`). */
   verifiedTokens?: VerifiedTokenCache;
+  /** JWKS fetched at package time, put in the JWKS cache at start; defaults to the bundled set. */
+  embeddedJwks?: EmbeddedJwksDocument;
   now?: () => number;
 }
 
@@ -144,6 +147,11 @@ export class TokenVerifier {
     const verifier =
       properties.length > 0 ? new DecomposedJwtVerifier(properties, jwksCache) : undefined;
     const now = options.now ?? Date.now;
+    if (verifier) {
+      cacheEmbeddedJwks(verifier, issuersByIss, options.embeddedJwks ?? bundledEmbeddedJwks, {
+        now,
+      });
+    }
     const verifiedTokens =
       options.verifiedTokens ??
       new VerifiedTokenCache({

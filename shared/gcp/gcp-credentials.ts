@@ -108,8 +108,10 @@ export class GcpCredentials {
 
   /** A Google ID token whose audience is `audience` (a Cloud Run service URL). */
   idToken(audience: string, request: TokenRequestOptions = {}): Promise<string> {
+    const key = `id ${audience}`;
     return this.withDeadline(
-      this.cache.get(`id ${audience}`, () => this.mint((source) => source.idToken(audience))),
+      key,
+      this.cache.get(key, () => this.mint((source) => source.idToken(audience))),
       request.deadline,
     );
   }
@@ -117,10 +119,10 @@ export class GcpCredentials {
   /** An OAuth2 access token for these scopes (order does not matter). */
   accessToken(scopes: readonly string[], request: TokenRequestOptions = {}): Promise<string> {
     const key = [...new Set(scopes)].sort();
+    const cacheKey = `access ${key.join(' ')}`;
     return this.withDeadline(
-      this.cache.get(`access ${key.join(' ')}`, () =>
-        this.mint((source) => source.accessToken(key)),
-      ),
+      cacheKey,
+      this.cache.get(cacheKey, () => this.mint((source) => source.accessToken(key))),
       request.deadline,
     );
   }
@@ -234,15 +236,31 @@ export class GcpCredentials {
     return new ServiceUnavailableError('the Google token endpoint is unavailable', 5, error);
   }
 
-  private async withDeadline(pending: Promise<string>, deadline: number | undefined) {
-    if (deadline === undefined) return pending;
+  /**
+   * Waits for the token until the request's deadline. When a refresh is under way and the
+   * cached token is still valid (inside the refresh margin, not near its real expiry), the
+   * request waits at most `refreshWaitMs` and then uses that token: a slow Google must not turn
+   * a usable token into a 504 (found by the e2e fault suite: Google slow, token good for 200 s,
+   * 504 "no Google token before the request deadline"). The refresh goes on for later calls.
+   */
+  private async withDeadline(key: string, pending: Promise<string>, deadline: number | undefined) {
+    const usable = this.cache.usable(key);
+    if (deadline === undefined && usable === undefined) return pending;
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_resolve, reject) => {
+    const untilDeadline =
+      deadline === undefined ? Infinity : Math.max(0, deadline - this.options.now());
+    const expired = new Promise<string>((resolve, reject) => {
       timer = setTimeout(
-        () => reject(new GatewayTimeoutError('no Google token before the request deadline')),
-        Math.max(0, deadline - this.options.now()),
+        () => {
+          const fallback = this.cache.usable(key);
+          if (fallback !== undefined) resolve(fallback);
+          else reject(new GatewayTimeoutError('no Google token before the request deadline'));
+        },
+        usable === undefined ? untilDeadline : Math.min(untilDeadline, REFRESH_WAIT_MS),
       );
     });
+    // A refresh that fails after the fallback answered must not be an unhandled rejection.
+    pending.catch(() => undefined);
     try {
       return await Promise.race([pending, expired]);
     } finally {
@@ -250,6 +268,9 @@ export class GcpCredentials {
     }
   }
 }
+
+/** How long a request with a still-valid cached token waits for its refresh. */
+const REFRESH_WAIT_MS = 500;
 
 /** HTTP status of a google-auth-library (Gaxios) failure, when Google answered at all. */
 function upstreamStatusOf(error: unknown): number | undefined {

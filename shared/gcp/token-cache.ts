@@ -81,6 +81,19 @@ export class TokenCache {
     return minted.token;
   }
 
+  /**
+   * The cached token for `key` while it is still good for more than `staleMarginMs` (even if
+   * inside the refresh margin), else undefined: what a caller may use instead of waiting for a
+   * slow refresh.
+   */
+  usable(key: string): string | undefined {
+    const cached = this.tokens.peek(key, { allowStale: true });
+    if (!cached || cached.expiresAt - this.options.staleMarginMs <= this.options.now()) {
+      return undefined;
+    }
+    return cached.token;
+  }
+
   /** Forgets a token (the backend rejected it); the next `get` mints. */
   delete(key: string): void {
     this.tokens.delete(key);

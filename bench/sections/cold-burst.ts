@@ -1,0 +1,179 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolvePorts } from '../../local/ports';
+import { startStack } from '../../local/stack';
+import { localServices } from '../../local/services/index';
+import type { LocalService } from '../../local/services/types';
+import { tokenFor } from '../../local/tokens';
+import { fetchEmbeddedJwks } from '../../shared/auth/embedded-jwks-fetch';
+import { loadCoreConfig } from '../../shared/config/load-config';
+import { gatewayModules } from '../../shared/modules/registry';
+import { startFaultProxy, type FaultProxy } from '../../tests/helpers/fault-proxy';
+import { median, round } from '../stats';
+
+export interface ColdBurstRun {
+  embedded: boolean;
+  requests: number;
+  /** 200 answers with a principal: verified and served on the container's first call. */
+  ok: number;
+  /**
+   * Outcome -> count: the HTTP status; `offline:<errorType>` when serverless offline answered
+   * for a Lambda that failed or timed out (it does so with HTTP 200 and its own JSON); `error`
+   * when the client gave up or the connection failed.
+   */
+  statuses: Record<string, number>;
+  latencyMedianMs: number;
+  latencyMaxMs: number;
+  /** The issuers whose keys the functions started with (empty: fetched on first use). */
+  embeddedIssuers: string[];
+  /** Connections the functions opened to the issuers' JWKS endpoints during the burst. */
+  jwksConnections: number;
+}
+
+export interface ColdBurstOptions {
+  /** Concurrent first requests; each makes serverless offline start a worker (a container). */
+  concurrency?: number;
+  /** Added to CROSSGATE_PORT_OFFSET for the fresh stacks (each run starts and stops one). */
+  portShift?: number;
+  /** The client gives up after this long (API Gateway's own limit is 30 s). */
+  requestTimeoutMs?: number;
+}
+
+const defaults = { concurrency: 50, portShift: 1800, requestTimeoutMs: 29_000 };
+
+/** The module the functions load their embedded keys from (empty in the repository). */
+const embeddedFile = fileURLToPath(
+  new URL('../../shared/auth/embedded-jwks.json', import.meta.url),
+);
+
+/**
+ * Writes the fresh stack's JWKS where the offline functions load embedded keys, just before
+ * serverless offline starts: what the package-time plugin does for an artifact (the offline
+ * stack runs the TypeScript sources, so the bundling step itself is not exercised here; the
+ * package test covers it).
+ */
+function embedService(embeddedIssuers: string[]): LocalService {
+  return {
+    name: 'embed-jwks',
+    async start({ lambdaEnv }) {
+      const config = loadCoreConfig(gatewayModules, { ...process.env, ...lambdaEnv });
+      const { document, skipped } = await fetchEmbeddedJwks(config);
+      if (skipped.length > 0) throw new Error(`embedding skipped ${JSON.stringify(skipped)}`);
+      writeFileSync(embeddedFile, `${JSON.stringify(document)}\n`);
+      embeddedIssuers.push(...Object.keys(document.issuers));
+      return { summary: [`embedded JWKS for ${embeddedIssuers.join(', ')}`], stop: async () => {} };
+    },
+  };
+}
+
+/**
+ * Puts a counting TCP proxy in front of each issuer's JWKS endpoint (Cognito's in moto, the
+ * OIDC provider's): connections during the burst are the JWKS fetches the functions made.
+ */
+function jwksCounterService(proxies: FaultProxy[]): LocalService {
+  return {
+    name: 'jwks-counters',
+    async start({ lambdaEnv }) {
+      for (const name of ['CROSSGATE_COGNITO_JWKS_URI', 'CROSSGATE_OIDC_JWKS_URI']) {
+        const uri = new URL(lambdaEnv[name] ?? '');
+        const proxy = await startFaultProxy({ host: uri.hostname, port: Number(uri.port) });
+        proxies.push(proxy);
+        lambdaEnv[name] = `${proxy.url}${uri.pathname}`;
+      }
+      return {
+        summary: ['JWKS counting proxies'],
+        stop: async () => {
+          await Promise.all(proxies.map((proxy) => proxy.close()));
+        },
+      };
+    },
+  };
+}
+
+function classify(status: number, text: string): string {
+  try {
+    const body = JSON.parse(text) as { errorType?: unknown; principal?: unknown };
+    if (typeof body.errorType === 'string') return `offline:${body.errorType}`;
+    if (status === 200 && !body.principal) return '200-without-principal';
+  } catch {
+    return `${status}-not-json`;
+  }
+  return String(status);
+}
+
+async function burst(embedded: boolean, options: typeof defaults): Promise<ColdBurstRun> {
+  const base = Number(process.env.CROSSGATE_PORT_OFFSET ?? 30000);
+  const ports = resolvePorts({ CROSSGATE_PORT_OFFSET: String(base + options.portShift) });
+  const embeddedIssuers: string[] = [];
+  const proxies: FaultProxy[] = [];
+  const services = [...localServices];
+  services.splice(
+    services.length - 1,
+    0,
+    jwksCounterService(proxies),
+    ...(embedded ? [embedService(embeddedIssuers)] : []),
+  );
+  const original = readFileSync(embeddedFile, 'utf8');
+  const stack = await startStack({
+    ports,
+    services,
+    stateFile: `.local/stack-cold-burst-${ports.gateway}.json`,
+  });
+  try {
+    // Two issuers, alternating: Cognito (moto) for bob, the OIDC provider for ci-bot.
+    const bearers = [await tokenFor(stack.state, 'bob'), await tokenFor(stack.state, 'ci-bot')];
+    for (const proxy of proxies) proxy.resetCount();
+    const statuses: Record<string, number> = {};
+    const latencies: number[] = [];
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async (_, index) => {
+        const started = performance.now();
+        let status = 'error';
+        try {
+          const response = await fetch(`${stack.state.gatewayUrl}/me`, {
+            headers: { authorization: `Bearer ${bearers[index % bearers.length]}` },
+            signal: AbortSignal.timeout(options.requestTimeoutMs),
+          });
+          status = classify(response.status, await response.text());
+        } catch {
+          // Counted as `error`: the client gave up or the connection failed.
+        }
+        latencies.push(performance.now() - started);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }),
+    );
+    return {
+      embedded,
+      requests: options.concurrency,
+      ok: statuses['200'] ?? 0,
+      statuses,
+      latencyMedianMs: round(median(latencies), 0),
+      latencyMaxMs: round(Math.max(...latencies), 0),
+      embeddedIssuers,
+      jwksConnections: proxies.reduce((sum, proxy) => sum + proxy.connections(), 0),
+    };
+  } finally {
+    await stack.stop();
+    writeFileSync(embeddedFile, original);
+  }
+}
+
+/**
+ * Cold burst: `concurrency` concurrent first requests (GET /me) on a fresh offline stack, once
+ * with JWKS fetched on first use and once with the keys embedded. Issue 15 measured 22 x 503 of
+ * 50 on 2 cores before (JWKS fetches timing out at 3 s). Each run starts its own stack.
+ */
+export async function coldBurst(
+  opts: ColdBurstOptions = {},
+): Promise<{ before: ColdBurstRun; after: ColdBurstRun }> {
+  const options = { ...defaults, ...opts };
+  const before = await burst(false, options);
+  const after = await burst(true, options);
+  return { before, after };
+}
+
+export function formatColdBurst({ before, after }: { before: ColdBurstRun; after: ColdBurstRun }) {
+  const line = (run: ColdBurstRun) =>
+    `   ${(run.embedded ? 'embedded JWKS' : 'JWKS on first use').padEnd(18)} ${run.ok}/${run.requests} ok   statuses ${JSON.stringify(run.statuses)}   latency median ${run.latencyMedianMs} ms, max ${run.latencyMaxMs} ms   JWKS connections ${run.jwksConnections}`;
+  return `${line(before)}\n${line(after)}`;
+}

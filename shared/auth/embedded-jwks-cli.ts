@@ -1,0 +1,14 @@
+import { loadCoreConfig } from '../config/load-config';
+import { gatewayModules } from '../modules/registry';
+import { fetchEmbeddedJwks } from './embedded-jwks-fetch';
+
+/**
+ * Package-time entry (deploy/embedded-jwks-plugin.mjs runs it with tsx): reads the core config
+ * from the environment serverless resolved for the stage, fetches every issuer's JWKS, writes
+ * the document to stdout and what it skipped to stderr. Never part of a Lambda bundle.
+ */
+const { document, skipped } = await fetchEmbeddedJwks(loadCoreConfig(gatewayModules));
+for (const { issuer, reason } of skipped) {
+  process.stderr.write(`embedded JWKS: ${issuer} skipped (${reason})\n`);
+}
+process.stdout.write(JSON.stringify(document));
