@@ -170,8 +170,10 @@ try {
     health: async () => ({ routeKey: 'GET /health', path: '/health' }),
     me: async () => ({ routeKey: 'GET /me', path: '/me', headers: await bearer('bob') }),
     gerrit: async () => ({
-      routeKey: 'GET /gerrit/changes',
-      path: '/gerrit/changes',
+      routeKey: 'ANY /gerrit/a/{proxy+}',
+      path: '/gerrit/a/changes/',
+      method: 'GET',
+      pathParameters: { proxy: 'changes/' },
       headers: await bearer('bob'),
     }),
     run: async () => ({

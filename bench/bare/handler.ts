@@ -17,7 +17,7 @@ const body = JSON.stringify({
   scopes: ['aws.cognito.signin.user.admin'],
   groups: ['developers'],
   allowed: Array.from({ length: 7 }, (_, i) => ({
-    route: 'POST /gerrit/changes/{id}/revisions/{rev}/review',
+    route: 'ANY /gerrit/a/{proxy+}',
     target: `target-${i}`,
     policy: 'anyOf(group:developers, group:admins, scope:gerrit:review)',
   })),

@@ -198,7 +198,13 @@ export async function ioPerRequest(state: StackState, config: GatewayConfig): Pr
             secretId: config.gerrit!.credentialsSecretId,
           };
         },
-        event: () => httpApiEvent('GET /gerrit/changes', { headers: { authorization: alice } }),
+        event: () =>
+          httpApiEvent('ANY /gerrit/a/{proxy+}', {
+            path: '/gerrit/a/changes/',
+            method: 'GET',
+            pathParameters: { proxy: 'changes/' },
+            headers: { authorization: alice },
+          }),
       },
     };
 
