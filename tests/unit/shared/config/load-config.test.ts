@@ -17,7 +17,11 @@ function expectInvalid(document: unknown, env: Record<string, string>, ...fragme
 describe('parseConfig', () => {
   it('happy flow: the repository config validates with a complete environment', () => {
     const config = parseConfig(configDocument(), unitTestEnv);
-    expect(config.issuers.map((issuer) => issuer.name)).toEqual(['cognito', 'machines', 'backstage']);
+    expect(config.issuers.map((issuer) => issuer.name)).toEqual([
+      'cognito',
+      'machines',
+      'backstage',
+    ]);
     expect(config.routes['GET /me']?.policy).toEqual({ authenticated: true });
     expect(config.jwks).toEqual({
       timeoutMs: 3000,
