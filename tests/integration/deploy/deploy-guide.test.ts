@@ -87,6 +87,8 @@ describe('docs/deploy.md', () => {
         PATH: `${dirname(process.execPath)}:${join(serviceDir, 'node_modules/.bin')}:${env.PATH ?? ''}`,
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
+        // The guide's issuers are examples: packaging must not try to fetch their keys.
+        CROSSGATE_EMBED_JWKS: 'off',
         AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'no-credentials'),
         AWS_CONFIG_FILE: join(workDir, 'no-config'),
       });

@@ -34,6 +34,8 @@ import { testStack, token } from '../../helpers/stack';
 
 /** Values a prod deployer exports (docs/deploy.md); examples, not real resources. */
 const prodEnv = {
+  // Example issuers: no request for their keys leaves the machine (deploy/embedded-jwks-plugin.mjs).
+  CROSSGATE_EMBED_JWKS: 'off',
   CROSSGATE_REGION: 'eu-west-1',
   CROSSGATE_COGNITO_USER_POOL_ID: 'eu-west-1_Example42',
   CROSSGATE_COGNITO_CLIENT_ID: 'example-app-client',
