@@ -2,23 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bindParams } from '../../shared/spanner/param-values';
 import { readStatementParams } from '../../shared/spanner/request-body';
+import { SCALAR_TYPES } from '../../shared/spanner/spanner-type';
 import { httpApiEvent } from '../helpers/lambda-event';
 import { fuzzParameters, outcomeOf } from './fuzz-kit';
 
+/** Every scalar type config may declare, and arrays of a few of them. */
 const TYPES = [
-  'BOOL',
-  'INT64',
-  'FLOAT64',
-  'NUMERIC',
-  'STRING',
-  'BYTES',
-  'DATE',
-  'TIMESTAMP',
-  'JSON',
-  'ARRAY<INT64>',
-  'ARRAY<STRING>',
-  'ARRAY<TIMESTAMP>',
-  'ARRAY<BYTES>',
+  ...SCALAR_TYPES,
+  ...(['INT64', 'STRING', 'TIMESTAMP', 'BYTES'] as const).map((type) => `ARRAY<${type}>`),
 ];
 
 /** Values near each type's edges, plus anything JSON can say. */

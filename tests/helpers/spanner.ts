@@ -81,3 +81,12 @@ export async function execute(
   };
   return statement.mode === 'read' ? runRead(run) : runWrite(run);
 }
+
+/** Google's sample Singers table and three rows, for tests that need a small database. */
+export const SINGERS = `CREATE TABLE Singers (
+  SingerId INT64 NOT NULL, FirstName STRING(1024), LastName STRING(1024)
+) PRIMARY KEY (SingerId)`;
+export const SINGERS_SEED = [
+  `INSERT INTO Singers (SingerId, FirstName, LastName) VALUES
+   (1, 'Marc', 'Richards'), (2, 'Catalina', 'Smith'), (3, 'Alice', 'Trentor')`,
+];

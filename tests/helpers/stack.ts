@@ -46,5 +46,10 @@ export async function callGateway(
 
 /** The gateway config as the functions under serverless offline see it. */
 export function stackConfig(): GatewayConfig {
-  return parseConfig(configDocument(), { ...unitTestEnv, ...testStack().lambdaEnv });
+  return parseConfig(configDocument(), stackConfigEnv());
+}
+
+/** The environment the functions under serverless offline get, with `overrides` on top. */
+export function stackConfigEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return { ...unitTestEnv, ...testStack().lambdaEnv, ...overrides };
 }

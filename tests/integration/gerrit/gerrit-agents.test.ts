@@ -16,7 +16,7 @@ import { withSection } from '../../helpers/config';
 import { addedLines, awsSecretsOf } from '../../helpers/gerrit-agent-checks';
 import { gerritBasicClient } from '../../helpers/gerrit-basic-client';
 import { httpApiEvent, lambdaContext } from '../../helpers/lambda-event';
-import { testStack, token } from '../../helpers/stack';
+import { stackConfigEnv, testStack, token } from '../../helpers/stack';
 
 let standIn: GerritStandIn;
 let handler: ReturnType<typeof createGerritHandler>;
@@ -46,20 +46,10 @@ beforeAll(async () => {
   direct = gerritBasicClient(standIn);
   const secretId = `crossgate-test/gerrit-agents-${randomUUID()}`;
   await seedGerritSecret(stack.moto.endpoint, stack.moto.region, standIn.serviceAccount, secretId);
-  const config = parseGatewayConfig(configDocument, {
-    CROSSGATE_COGNITO_USER_POOL_ID: stack.cognito.userPoolId,
-    CROSSGATE_COGNITO_CLIENT_ID: stack.cognito.clientId,
-    CROSSGATE_COGNITO_JWKS_URI: stack.cognito.jwksUri,
-    CROSSGATE_OIDC_ISSUER: stack.oidc.issuer,
-    CROSSGATE_OIDC_JWKS_URI: stack.oidc.jwksUri,
-    CROSSGATE_BACKSTAGE_ISSUER: 'https://backstage.example.test/api/auth',
-    CROSSGATE_BACKSTAGE_JWKS_URI: 'https://backstage.example.test/api/auth/.well-known/jwks.json',
-    CROSSGATE_ECHO_URL: 'http://127.0.0.1:9',
-    CROSSGATE_LEDGER_URL: 'http://127.0.0.1:9',
-    CROSSGATE_ISSUER_URL: 'http://127.0.0.1:3000',
-    CROSSGATE_GERRIT_URL: standIn.url,
-    CROSSGATE_GERRIT_SECRET_ID: secretId,
-  });
+  const config = parseGatewayConfig(
+    configDocument,
+    stackConfigEnv({ CROSSGATE_GERRIT_URL: standIn.url, CROSSGATE_GERRIT_SECRET_ID: secretId }),
+  );
   const verifier = TokenVerifier.create(config);
   const client = new GerritClient({
     baseUrl: standIn.url,

@@ -15,7 +15,7 @@ import { SecretCache } from '../../../shared/secrets/secret-cache';
 import { withSection } from '../../helpers/config';
 import { standInInspector } from '../../helpers/gerrit-stand-in';
 import { httpApiEvent, lambdaContext } from '../../helpers/lambda-event';
-import { testStack, token } from '../../helpers/stack';
+import { stackConfigEnv, testStack, token } from '../../helpers/stack';
 
 let standIn: GerritStandIn;
 let inspector: ReturnType<typeof standInInspector>;
@@ -91,20 +91,10 @@ beforeAll(async () => {
         ? { ...endpoint, policy: { group: 'admins' } }
         : endpoint,
   );
-  const config = parseGatewayConfig(document, {
-    CROSSGATE_COGNITO_USER_POOL_ID: stack.cognito.userPoolId,
-    CROSSGATE_COGNITO_CLIENT_ID: stack.cognito.clientId,
-    CROSSGATE_COGNITO_JWKS_URI: stack.cognito.jwksUri,
-    CROSSGATE_OIDC_ISSUER: stack.oidc.issuer,
-    CROSSGATE_OIDC_JWKS_URI: stack.oidc.jwksUri,
-    CROSSGATE_BACKSTAGE_ISSUER: 'https://backstage.example.test/api/auth',
-    CROSSGATE_BACKSTAGE_JWKS_URI: 'https://backstage.example.test/api/auth/.well-known/jwks.json',
-    CROSSGATE_ECHO_URL: 'http://127.0.0.1:9',
-    CROSSGATE_LEDGER_URL: 'http://127.0.0.1:9',
-    CROSSGATE_ISSUER_URL: 'http://127.0.0.1:3000',
-    CROSSGATE_GERRIT_URL: standIn.url,
-    CROSSGATE_GERRIT_SECRET_ID: secretId,
-  });
+  const config = parseGatewayConfig(
+    document,
+    stackConfigEnv({ CROSSGATE_GERRIT_URL: standIn.url, CROSSGATE_GERRIT_SECRET_ID: secretId }),
+  );
   const client = new GerritClient({
     baseUrl: standIn.url,
     credentialsSecretId: secretId,

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpanner, type SpannerHandle } from '../../../shared/spanner/spanner-client';
 import type { ReadResult } from '../../../shared/spanner/statement-runner';
-import { createTestDatabase, execute, testSpannerConfig } from '../../helpers/spanner';
+import {
+  createTestDatabase,
+  execute,
+  SINGERS,
+  SINGERS_SEED as SEED,
+  testSpannerConfig,
+} from '../../helpers/spanner';
 import { startSpannerProxy, type SpannerProxy } from '../../helpers/spanner-proxy';
-
-const SINGERS = `CREATE TABLE Singers (
-  SingerId INT64 NOT NULL, FirstName STRING(1024), LastName STRING(1024)
-) PRIMARY KEY (SingerId)`;
-const SEED = [
-  `INSERT INTO Singers (SingerId, FirstName, LastName) VALUES
-   (1, 'Marc', 'Richards'), (2, 'Catalina', 'Smith'), (3, 'Alice', 'Trentor')`,
-];
 
 const statements = {
   getSinger: {
