@@ -1,6 +1,7 @@
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { GatewayLogger } from '../shared/logging/gateway-logger';
 import { redactSensitive } from '../shared/logging/redact';
 
 /**
@@ -8,7 +9,15 @@ import { redactSensitive } from '../shared/logging/redact';
  * and serialising every log line (as Lambda does) but not for a terminal.
  */
 export function discardingLogger(): Logger {
-  const logger = new Logger({ serviceName: 'crossgate', jsonReplacerFn: redactSensitive });
+  return discarding(new GatewayLogger({ serviceName: 'crossgate' }));
+}
+
+/** Powertools' stock Logger as a team configures it (the peer chain's), writing to nowhere. */
+export function discardingStockLogger(): Logger {
+  return discarding(new Logger({ serviceName: 'crossgate', jsonReplacerFn: redactSensitive }));
+}
+
+function discarding(logger: Logger): Logger {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   (logger as unknown as { console: Console }).console = new Console({ stdout: sink, stderr: sink });
   return logger;

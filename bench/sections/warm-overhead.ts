@@ -7,7 +7,7 @@ import { TokenVerifier } from '../../shared/auth/token-verifier';
 import type { GatewayConfig } from '../../shared/modules/gateway-config';
 import { httpApiEvent, lambdaContext } from '../../tests/helpers/lambda-event';
 import { handler as bareHandler } from '../bare/handler';
-import { discardingLogger } from '../discarding-logger';
+import { discardingLogger, discardingStockLogger } from '../discarding-logger';
 import { createPeerHandler } from '../peer-chain';
 import { median, percentile, round, timeEach } from '../stats';
 
@@ -86,7 +86,7 @@ export async function warmOverhead(
     issuer,
     jwksUri: state.cognito!.jwksUri,
     jwks,
-    logger: discardingLogger(),
+    logger: discardingStockLogger(),
   });
   const publicKey = createPublicKey({ key: { ...jwks.keys[0]! }, format: 'jwk' });
   const signingInput = Buffer.from(`${header}.${payload}`);

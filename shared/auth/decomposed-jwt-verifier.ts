@@ -1,3 +1,4 @@
+import { JwksNotAvailableInCacheError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import type { JwksCache } from 'aws-jwt-verify/jwk';
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
@@ -39,9 +40,25 @@ export class DecomposedJwtVerifier extends JwtVerifierBase<
     super(issuers, jwksCache);
   }
 
-  /** Signature, `iss`, `aud`, `exp`, `nbf` and the issuer's custom check, from one decode. */
-  verifyDecomposed(decomposed: DecomposedJwt): Promise<JwtPayload> {
+  /**
+   * Signature, `iss`, `aud`, `exp`, `nbf` and the issuer's custom check, from one decode.
+   *
+   * When the issuer's JWKS is cached and has the token's kid (every warm request, and every
+   * cold one with embedded keys) this is the library's synchronous verification: the same
+   * checks without its five awaits (issue 16). A JWKS not cached yet, or a kid it lacks,
+   * takes the asynchronous path, which fetches through the penalty box.
+   */
+  async verifyDecomposed(decomposed: DecomposedJwt): Promise<JwtPayload> {
     const issuer = this.getIssuerConfig(decomposed.payload.iss);
+    try {
+      return this.verifyDecomposedJwtSync(decomposed, issuer.jwksUri, issuer);
+    } catch (error) {
+      if (!(
+        error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError
+      )) {
+        throw error;
+      }
+    }
     return this.verifyDecomposedJwt(decomposed, issuer.jwksUri, issuer);
   }
 }

@@ -20,12 +20,13 @@ import {
 } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox, type JwksCache } from 'aws-jwt-verify/jwk';
-import { decomposeUnverifiedJwt, type DecomposedJwt } from 'aws-jwt-verify/jwt';
+import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { CognitoIssuerConfig, IssuerConfig, OidcIssuerConfig } from '../config/issuers-schema';
 import type { CoreConfig } from '../config/schema';
 import { GatewayError, InternalError, InvalidTokenError, ServiceUnavailableError } from '../errors';
 import { principalFromClaims } from './claims-to-principal';
+import { decodeJwt } from './decode-jwt';
 import { DecomposedJwtVerifier, type DecomposedIssuerProperties } from './decomposed-jwt-verifier';
 import { bundledEmbeddedJwks, cacheEmbeddedJwks, type EmbeddedJwksDocument } from './embedded-jwks';
 import { JwksFetcher, type JwksFetchObserver } from './jwks-fetcher';
@@ -178,7 +179,7 @@ export class TokenVerifier {
 
     let decomposed: DecomposedJwt;
     try {
-      decomposed = decomposeUnverifiedJwt(token);
+      decomposed = decodeJwt(token);
     } catch {
       throw new InvalidTokenError('token is not a well-formed JWT');
     }

@@ -51,7 +51,7 @@ export class VerifiedTokenCache {
 
   constructor(options: VerifiedTokenCacheOptions = {}) {
     this.options = { ...defaults, ...options };
-    const { maxEntries, maxBytes, now } = this.options;
+    const { maxEntries, maxBytes } = this.options;
     this.cache =
       maxEntries === 0 || maxBytes === 0
         ? undefined
@@ -61,9 +61,10 @@ export class VerifiedTokenCache {
             // The per-entry ttl comes from set(); expired entries are dropped when read.
             ttlAutopurge: false,
             // 0: read the clock on each check. lru-cache's default (1 ms) caches it with a
-            // timer per read, which costs more than the read and misses an injected clock.
+            // timer per read, which costs more than the read. lru-cache keeps its own
+            // (monotonic) clock: its ttl only frees memory, and `get` below decides with the
+            // injected one. Handing it `now` as `perf` made every set 1.2 µs slower (issue 16).
             ttlResolution: 0,
-            perf: { now },
             sizeCalculation: (entry, token) => entrySize(token, entry.principal),
           });
   }

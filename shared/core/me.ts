@@ -1,12 +1,14 @@
+import { LRUCache } from 'lru-cache';
 import type { Principal } from '../auth/principal';
 import { rawConfigDocument } from '../config/load-config';
 import { containerCoreDependencies, type GatewayDependencies } from '../container';
-import { jsonResponse } from '../http/responses';
+import { jsonBodyResponse } from '../http/responses';
 import { corePolicy, gatewayRoute } from '../middleware/gateway-handler';
 import type { GatewayModule } from '../modules/gateway-module';
 import { gatewayModules } from '../modules/registry';
-import { allowedTargets, type AllowedTarget } from '../policy/allowed-targets';
+import { allowedTargets } from '../policy/allowed-targets';
 import { policyCatalog, type PolicyTarget } from '../policy/catalog';
+import { policyInputsKey } from '../policy/evaluate';
 import { ME_ROUTE } from './routes';
 
 export interface MeHandlerOptions {
@@ -26,23 +28,31 @@ export function createMeHandler(options: MeHandlerOptions = {}) {
     options.modules ?? gatewayModules,
     options.document ?? rawConfigDocument,
   );
-  // A principal served from the verified-token cache is the same frozen object on every
-  // request with that token, so its answer is computed once.
-  const allowedByPrincipal = new WeakMap<Principal, AllowedTarget[]>();
+  // Two caches, because /me is asked often (issue 16). A principal served from the
+  // verified-token cache is the same frozen object on every request with that token, so its
+  // whole answer is kept by principal. A new token of a known kind of caller gets the allowed
+  // list of everyone with the same policy inputs, evaluated once.
+  const bodyByPrincipal = new WeakMap<Principal, string>();
+  const allowedJsonByInputs = new LRUCache<string, string>({ max: 256 });
+  const allowedJson = (principal: Principal): string => {
+    const key = policyInputsKey(principal);
+    let json = allowedJsonByInputs.get(key);
+    if (json === undefined) {
+      json = JSON.stringify(allowedTargets(catalog, principal));
+      allowedJsonByInputs.set(key, json);
+    }
+    return json;
+  };
 
   return gatewayRoute(
     async ({ principal }) => {
-      let allowed = allowedByPrincipal.get(principal);
-      if (!allowed) {
-        allowed = allowedTargets(catalog, principal);
-        allowedByPrincipal.set(principal, allowed);
+      let body = bodyByPrincipal.get(principal);
+      if (body === undefined) {
+        // The shape of JSON.stringify({ principal, scopes, groups, allowed }).
+        body = `{"principal":${JSON.stringify(principal)},"scopes":${JSON.stringify(principal.scopes)},"groups":${JSON.stringify(principal.groups)},"allowed":${allowedJson(principal)}}`;
+        bodyByPrincipal.set(principal, body);
       }
-      return jsonResponse(200, {
-        principal,
-        scopes: principal.scopes,
-        groups: principal.groups,
-        allowed,
-      });
+      return jsonBodyResponse(200, body);
     },
     { route: ME_ROUTE, resolveTarget: corePolicy(config, ME_ROUTE), verifier, logger },
   );

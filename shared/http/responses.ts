@@ -18,6 +18,11 @@ export function jsonResponse(
   };
 }
 
+/** A JSON response whose body is already serialised (e.g. kept from an earlier request). */
+export function jsonBodyResponse(statusCode: number, body: string): HttpResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body };
+}
+
 const PROBLEM_TYPE_BASE = 'urn:crossgate:problem:';
 
 /** RFC 9457 problem+json for a GatewayError; never a stack trace, token or secret. */

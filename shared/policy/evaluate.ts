@@ -15,6 +15,15 @@ export function evaluatePolicy(
   return check(requirement, principal);
 }
 
+/**
+ * The parts of a principal that policy reads, as one string: two principals with the same key
+ * get the same decision from every requirement, so a decision may be kept by it. Change it
+ * with `check` below.
+ */
+export function policyInputsKey(principal: Pick<Principal, 'kind' | 'groups' | 'scopes'>): string {
+  return `${principal.kind}\u0000${principal.groups.join('\u0001')}\u0000${principal.scopes.join('\u0001')}`;
+}
+
 function check(requirement: Requirement, principal: Principal): PolicyDecision {
   if ('authenticated' in requirement) return { allowed: true };
   if ('scope' in requirement) {

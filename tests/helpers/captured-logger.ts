@@ -1,7 +1,7 @@
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { redactSensitive } from '../../shared/logging/redact';
+import { GatewayLogger } from '../../shared/logging/gateway-logger';
 
 /**
  * A logger configured like production whose JSON lines are kept for assertions. Powertools
@@ -19,11 +19,7 @@ export function capturedLogger(): {
       done();
     },
   });
-  const logger = new Logger({
-    serviceName: 'crossgate',
-    jsonReplacerFn: redactSensitive,
-    logLevel: 'DEBUG',
-  });
+  const logger = new GatewayLogger({ serviceName: 'crossgate', logLevel: 'DEBUG' });
   (logger as unknown as { console: Console }).console = new Console({ stdout: sink, stderr: sink });
   return {
     logger,

@@ -1,0 +1,141 @@
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { Logger } from '@aws-lambda-powertools/logger';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  GatewayLogFormatter,
+  GatewayLogger,
+  PlainLogItem,
+} from '../../../../shared/logging/gateway-logger';
+import { redactSensitive } from '../../../../shared/logging/redact';
+import { lambdaContext } from '../../../helpers/lambda-event';
+
+/** A logger's printed text, captured. */
+function capture(logger: Logger): () => string {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  (logger as unknown as { console: Console }).console = new Console({ stdout: sink, stderr: sink });
+  return () => chunks.splice(0).join('');
+}
+
+/** Powertools as configured before GatewayLogger: the reference output. */
+const stock = new Logger({
+  serviceName: 'crossgate',
+  jsonReplacerFn: redactSensitive,
+  logLevel: 'DEBUG',
+});
+const gateway = new GatewayLogger({ serviceName: 'crossgate', logLevel: 'DEBUG' });
+const stockText = capture(stock);
+const gatewayText = capture(gateway);
+const context = lambdaContext(1000);
+for (const logger of [stock, gateway]) {
+  logger.addContext(context);
+  logger.setCorrelationId('0af7651916cd43dd8448eb211c80319c');
+  logger.appendPersistentKeys({ route: 'GET /me' });
+}
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const print = (level: Level, message: string, extra: unknown[]) => {
+  (stock[level] as (m: string, ...e: unknown[]) => void)(message, ...extra);
+  (gateway[level] as (m: string, ...e: unknown[]) => void)(message, ...extra);
+  return { expected: stockText(), actual: gatewayText() };
+};
+
+/** Values a log line carries, with what the fast path must hand back to Powertools. */
+const leaf = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('Bearer abc.def.ghi', 'bearer x', '', 'b'),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.bigInt({ min: -5n, max: 5n }),
+  fc.date({ noInvalidDate: true }),
+  fc.constant(new Error('boom')),
+);
+const key = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.constantFrom('authorization', 'Token', 'password', 'constructor', 'route', 'function_arn'),
+);
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+  ),
+}));
+
+describe('GatewayLogger', () => {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
+  });
+  afterAll(() => vi.useRealTimers());
+
+  it('prints the audit line as stock Powertools does, on the fast path', () => {
+    const audit = {
+      audit: {
+        route: 'GET /me',
+        decision: 'allow',
+        status: 200,
+        target: undefined,
+        principal: { subject: 'abc', groups: ['developers'], kind: 'person' },
+      },
+    };
+    const { expected, actual } = print('info', 'audit', [audit]);
+    expect(actual).toBe(expected);
+    const formatted = new GatewayLogFormatter().formatAttributes(
+      {
+        logLevel: 'INFO',
+        message: 'audit',
+        timestamp: new Date(),
+        serviceName: 'crossgate',
+      } as never,
+      { correlation_id: 'c', ...audit },
+    );
+    expect(formatted).toBeInstanceOf(PlainLogItem);
+    expect(JSON.parse(actual)).toMatchObject({
+      level: 'INFO',
+      message: 'audit',
+      correlation_id: '0af7651916cd43dd8448eb211c80319c',
+      route: 'GET /me',
+      audit: { decision: 'allow', principal: { groups: ['developers'] } },
+    });
+  });
+
+  it('prints what stock Powertools prints, byte for byte, for any line', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Level>('debug', 'info', 'warn', 'error'),
+        fc.oneof(fc.string({ maxLength: 10 }), fc.constant('Bearer secret-token')),
+        fc.array(fc.oneof(fc.dictionary(key, value, { maxKeys: 5 }), leaf), { maxLength: 2 }),
+        (level, message, extra) => {
+          const { expected, actual } = print(level, message, extra);
+          expect(actual).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('still redacts, and drops cycles and __proto__ keys, as Powertools does', () => {
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const polluted = JSON.parse('{"__proto__":{"admin":true},"ok":1}') as object;
+    const { expected, actual } = print('warn', 'odd', [
+      { headers: { Authorization: 'Bearer abc' }, note: 'Bearer xyz', cyclic, polluted },
+    ]);
+    expect(actual).toBe(expected);
+    expect(actual).not.toContain('abc');
+    expect(actual).not.toContain('xyz');
+    expect(actual).not.toContain('admin');
+  });
+});
