@@ -4,6 +4,7 @@
 // the externals (@google-cloud/spanner) at each start: about 31 s to the first answer instead
 // of 5 s here (docs/deploy.md). Packaging and deploy keep every serverless-esbuild hook.
 import EsbuildServerlessPlugin from 'serverless-esbuild';
+import { compiledConfigPlugin } from './compiled-config-plugin.mjs';
 import { embeddedJwksPlugin } from './embedded-jwks-plugin.mjs';
 
 const offlineHooks = new Set(['before:offline:start', 'before:offline:start:init']);
@@ -16,8 +17,13 @@ export default class EsbuildForPackage extends EsbuildServerlessPlugin {
     );
   }
 
-  // Issuers' JWKS fetched now and bundled (deploy/embedded-jwks-plugin.mjs).
+  // The config compiled for the stage (deploy/compiled-config-plugin.mjs), and the issuers'
+  // JWKS fetched now (deploy/embedded-jwks-plugin.mjs), both bundled.
   get plugins() {
-    return [...super.plugins, embeddedJwksPlugin(this.serverless)];
+    return [
+      ...super.plugins,
+      compiledConfigPlugin(this.serverless),
+      embeddedJwksPlugin(this.serverless),
+    ];
   }
 }

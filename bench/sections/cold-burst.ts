@@ -6,8 +6,8 @@ import { localServices } from '../../local/services/index';
 import type { LocalService } from '../../local/services/types';
 import { tokenFor } from '../../local/tokens';
 import { fetchEmbeddedJwks } from '../../shared/auth/embedded-jwks-fetch';
-import { loadCoreConfig } from '../../shared/config/load-config';
-import { gatewayModules } from '../../shared/modules/registry';
+import { containerCoreConfig } from '../../shared/config/compiled-document';
+
 import { startFaultProxy, type FaultProxy } from '../../tests/helpers/fault-proxy';
 import { median, round } from '../stats';
 
@@ -56,7 +56,7 @@ function embedService(embeddedIssuers: string[]): LocalService {
   return {
     name: 'embed-jwks',
     async start({ lambdaEnv }) {
-      const config = loadCoreConfig(gatewayModules, { ...process.env, ...lambdaEnv });
+      const config = containerCoreConfig({ ...process.env, ...lambdaEnv });
       const { document, skipped } = await fetchEmbeddedJwks(config);
       if (skipped.length > 0) throw new Error(`embedding skipped ${JSON.stringify(skipped)}`);
       writeFileSync(embeddedFile, `${JSON.stringify(document)}\n`);

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { writeCompiledConfig } from '../../shared/modules/compiled-config-file';
 import { startProcess, waitForHttp } from '../child-process';
 import { LOCAL_HOST } from '../ports';
 import type { LocalService } from './types';
@@ -18,6 +19,12 @@ export function createServerlessOfflineService(
   return {
     name: 'serverless-offline',
     async start({ ports, state, lambdaEnv, verbose }) {
+      // The functions load the compiled config (shared/config/compiled-document.ts): compile it
+      // now against the functions' environment, so that a bad config stops the start here,
+      // naming the key, as packaging does.
+      if (writeCompiledConfig({ ...process.env, ...lambdaEnv })) {
+        process.stderr.write('config: wrote config/crossgate.compiled.json\n');
+      }
       const osls = fileURLToPath(
         new URL('../../node_modules/osls/bin/serverless.js', import.meta.url),
       );

@@ -1,5 +1,4 @@
-import { loadCoreConfig } from '../config/load-config';
-import { gatewayModules } from '../modules/registry';
+import { containerCoreConfig } from '../config/compiled-document';
 import { fetchEmbeddedJwks } from './embedded-jwks-fetch';
 
 /**
@@ -7,7 +6,7 @@ import { fetchEmbeddedJwks } from './embedded-jwks-fetch';
  * from the environment serverless resolved for the stage, fetches every issuer's JWKS, writes
  * the document to stdout and what it skipped to stderr. Never part of a Lambda bundle.
  */
-const { document, skipped } = await fetchEmbeddedJwks(loadCoreConfig(gatewayModules));
+const { document, skipped } = await fetchEmbeddedJwks(containerCoreConfig());
 for (const { issuer, reason } of skipped) {
   process.stderr.write(`embedded JWKS: ${issuer} skipped (${reason})\n`);
 }

@@ -37,7 +37,7 @@ export function jwksSourceUri(issuer: IssuerConfig): string {
  * and an artifact without it behaves as before.
  *
  * @example
- *   const { document, skipped } = await fetchEmbeddedJwks(loadCoreConfig(gatewayModules));
+ *   const { document, skipped } = await fetchEmbeddedJwks(containerCoreConfig());
  */
 export async function fetchEmbeddedJwks(
   config: Pick<CoreConfig, 'issuers' | 'jwks'>,

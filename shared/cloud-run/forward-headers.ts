@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal';
-import { NEVER_FORWARDED_HEADERS } from './config-schema';
+import { NEVER_FORWARDED_HEADERS } from './never-forwarded-headers';
 
 const NEVER = new Set<string>(NEVER_FORWARDED_HEADERS);
 

@@ -11,7 +11,7 @@ import { gatewayRoute } from '../middleware/gateway-handler';
 import type { ModuleConfig } from '../modules/gateway-module';
 import type { ScrubOptions } from '../scrub/scrub-options';
 import { CloudRunForwarder, type ResolvedService } from './cloud-run-forwarder';
-import { cloudRunSchema, type CloudRunConfig } from './config-schema';
+import type { CloudRunConfig } from './config-schema';
 import { cloudRunModule, RUN_ROUTE } from './module';
 import type { UpstreamAgents } from './upstream-request';
 
@@ -50,7 +50,7 @@ function serviceResolver(cloudRun: CloudRunConfig): TargetResolver<ResolvedServi
  */
 export function createRunHandler(options: RunHandlerOptions = {}) {
   const dependencies =
-    options.dependencies ?? containerModuleDependencies(cloudRunModule, cloudRunSchema);
+    options.dependencies ?? containerModuleDependencies<'cloudRun', CloudRunConfig>(cloudRunModule);
   const { config, logger } = dependencies;
   const cloudRun = config.cloudRun;
   // Lifetime: the container (the ID token cache lives in the credentials behind it).

@@ -8,6 +8,9 @@
  */
 const PLACEHOLDER = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
+/** True for a string that holds a placeholder (no `g` flag: `test` keeps no state). */
+export const PLACEHOLDER_TEST = /\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}/;
+
 export class MissingVariableError extends Error {
   constructor(
     readonly path: string,

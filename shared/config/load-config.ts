@@ -1,16 +1,10 @@
 import * as z from 'zod';
-import configDocument from '../../config/crossgate.json' with { type: 'json' };
-import type { GatewayModule, ModuleConfig } from '../modules/gateway-module';
+import type { GatewayModule } from '../modules/gateway-module';
+import { InvalidConfigError, type ConfigIssue } from './config-error';
 import { interpolateEnv, MissingVariableError } from './interpolate';
 import { coreConfigSchema, type CoreConfig } from './schema';
 
-/** Thrown at container start for a bad config file; the message names every bad key. */
-export class InvalidConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid crossgate config: ${problems.join('; ')}`);
-    this.name = 'InvalidConfigError';
-  }
-}
+export { InvalidConfigError };
 
 /** A module's section key and the schema that validates it. */
 export interface SectionSchema {
@@ -55,8 +49,15 @@ export function parseConfig(
   }
 
   const problems: string[] = [];
+  const issues: ConfigIssue[] = [];
+  const record = (found: readonly z.core.$ZodIssue[], prefix?: string) => {
+    for (const issue of found) {
+      problems.push(describeIssue(issue, prefix));
+      issues.push(structuredIssue(issue, prefix));
+    }
+  };
   const coreResult = coreConfigSchema.safeParse(interpolate(core, env, ''));
-  if (!coreResult.success) problems.push(...coreResult.error.issues.map((i) => describeIssue(i)));
+  if (!coreResult.success) record(coreResult.error.issues);
 
   const sections: Record<string, unknown> = {};
   for (const module of validated) {
@@ -64,9 +65,9 @@ export function parseConfig(
     if (raw === undefined) continue;
     const result = module.schema.safeParse(interpolate(raw, env, module.configKey));
     if (result.success) sections[module.configKey] = result.data;
-    else problems.push(...result.error.issues.map((i) => describeIssue(i, module.configKey)));
+    else record(result.error.issues, module.configKey);
   }
-  if (problems.length > 0 || !coreResult.success) throw new InvalidConfigError(problems);
+  if (problems.length > 0 || !coreResult.success) throw new InvalidConfigError(problems, issues);
   return { ...coreResult.data, ...sections };
 }
 
@@ -83,46 +84,25 @@ function interpolate(
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue, prefix?: string): string {
-  const path = [...(prefix ? [prefix] : []), ...issue.path]
+function issuePath(issue: z.core.$ZodIssue, prefix?: string): string {
+  return [...(prefix ? [prefix] : []), ...issue.path]
     .map((part, index) =>
       typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
     )
     .join('');
-  return `${path || '(root)'}: ${issue.message}`;
 }
 
-/** The raw config file, as packaged: /me reads module policies from it without validating sections. */
-export const rawConfigDocument: Readonly<Record<string, unknown>> = configDocument;
-
-/**
- * The config of a module's function, parsed once per container from config/crossgate.json and
- * the environment: the core plus that module's section, validated with the module's schema.
- * A function whose section is missing from the file fails at start, naming the key.
- */
-export function loadModuleConfig<Key extends string, Section>(
-  module: GatewayModule<Key>,
-  schema: z.ZodType<Section>,
-  modules: readonly GatewayModule[],
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): ModuleConfig<Key, Section> {
-  const config = parseConfig(configDocument, env, {
-    modules,
-    validate: [{ configKey: module.configKey, schema }],
-  });
-  const section = config[module.configKey];
-  if (section === undefined) {
-    throw new InvalidConfigError([
-      `${module.configKey}: the ${module.functionName} function needs this section`,
-    ]);
-  }
-  return { ...config, [module.configKey]: section as Section } as ModuleConfig<Key, Section>;
+function describeIssue(issue: z.core.$ZodIssue, prefix?: string): string {
+  return `${issuePath(issue, prefix) || '(root)'}: ${issue.message}`;
 }
 
-/** The core config only: /health and /me, which serve no backend. */
-export function loadCoreConfig(
-  modules: readonly GatewayModule[],
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): CoreConfig {
-  return parseConfig(configDocument, env, { modules });
+function structuredIssue(issue: z.core.$ZodIssue, prefix?: string): ConfigIssue {
+  const details = issue as { format?: unknown; expected?: unknown; pattern?: unknown };
+  return {
+    path: issuePath(issue, prefix),
+    code: issue.code,
+    ...(typeof details.format === 'string' ? { format: details.format } : {}),
+    ...(typeof details.expected === 'string' ? { expected: details.expected } : {}),
+    ...(typeof details.pattern === 'string' ? { pattern: details.pattern } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { assertionSchema } from '../assertion/config-schema';
 import { retirementWindowSeconds } from '../assertion/jwks';
-import { requirementSchema } from '../policy/requirement';
+import { requirementSchema } from '../policy/requirement-schema';
 import { authSchema, issuerSchema, jwksSchema } from './issuers-schema';
 
 /** Routes that have no backend target of their own (GET /me). */

@@ -2,12 +2,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { containerKeySet } from '../assertion/container-assertions';
 import { jwksResponseHeaders, publicJwks } from '../assertion/jwks';
 import type { AssertionKeySet } from '../assertion/key-set';
-import { loadCoreConfig } from '../config/load-config';
+import { containerCoreConfig } from '../config/compiled-document';
 import type { CoreConfig } from '../config/schema';
 import { jsonResponse } from '../http/responses';
 import { logger as containerLogger } from '../logging/logger';
 import { publicRoute } from '../middleware/gateway-handler';
-import { gatewayModules } from '../modules/registry';
 import { JWKS_ROUTE } from './routes';
 
 export interface JwksHandlerOptions {
@@ -23,7 +22,7 @@ export interface JwksHandlerOptions {
  * Backends cache it for `jwksMaxAgeSeconds`.
  */
 export function createJwksHandler(options: JwksHandlerOptions = {}) {
-  const config = options.config ?? loadCoreConfig(gatewayModules);
+  const config = options.config ?? containerCoreConfig();
   const keySet = options.keySet ?? containerKeySet(config);
   const { retiredPublishSeconds, jwksMaxAgeSeconds } = config.assertion;
   return publicRoute(

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../auth/principal';
-import { rawConfigDocument } from '../config/load-config';
+import { compiledConfig } from '../config/compiled-document';
 import { containerCoreDependencies, type GatewayDependencies } from '../container';
 import { jsonBodyResponse } from '../http/responses';
 import { corePolicy, gatewayRoute } from '../middleware/gateway-handler';
@@ -15,7 +15,7 @@ export interface MeHandlerOptions {
   dependencies?: GatewayDependencies;
   /** The backends whose targets /me lists; the registry by default. */
   modules?: readonly GatewayModule[];
-  /** The config document the backends' policies are read from; the packaged file by default. */
+  /** The document the backends' policies are read from; the compiled config's by default. */
   document?: Readonly<Record<string, unknown>>;
 }
 
@@ -26,7 +26,7 @@ export function createMeHandler(options: MeHandlerOptions = {}) {
   const catalog: PolicyTarget[] = policyCatalog(
     config,
     options.modules ?? gatewayModules,
-    options.document ?? rawConfigDocument,
+    options.document ?? compiledConfig.document,
   );
   // Two caches, because /me is asked often (issue 16). A principal served from the
   // verified-token cache is the same frozen object on every request with that token, so its

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { requirementSchema } from '../policy/requirement';
+import { requirementSchema } from '../policy/requirement-schema';
 import { knownGerritEndpoint } from './gerrit-endpoints';
 
 export const gerritEndpointSchema = z.strictObject({

@@ -7,7 +7,7 @@ import { gatewayRoute, type LambdaHandler } from '../middleware/gateway-handler'
 import type { GatewayRequest, RouteHandler } from '../middleware/request-state';
 import type { ModuleConfig } from '../modules/gateway-module';
 import type { RedactionCounts } from '../scrub/secret-detector';
-import { gerritSchema, type GerritConfig } from './config-schema';
+import type { GerritConfig } from './config-schema';
 import { gerritAccountFor, requireGerritAccount } from './gerrit-account';
 import type { GerritAnswer, GerritCall } from './gerrit-client';
 import { parseGerritJson } from './gerrit-json';
@@ -43,7 +43,7 @@ export interface GerritHandlerOptions {
  */
 export function createGerritHandler(options: GerritHandlerOptions = {}): LambdaHandler {
   const dependencies =
-    options.dependencies ?? containerModuleDependencies(gerritModule, gerritSchema);
+    options.dependencies ?? containerModuleDependencies<'gerrit', GerritConfig>(gerritModule);
   const { config, logger, verifier } = dependencies;
   const gerrit = config.gerrit;
   const services = options.gerrit ?? gerritServicesFor(config, gerrit);

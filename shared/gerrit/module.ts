@@ -1,39 +1,28 @@
-import * as z from 'zod';
-import { InvalidConfigError } from '../config/load-config';
 import type { GatewayModule } from '../modules/gateway-module';
+import { objectAt } from '../modules/catalog-view';
 import type { PolicyTarget } from '../policy/catalog';
-import { requirementSchema } from '../policy/requirement';
+import type { Requirement } from '../policy/requirement';
 
 /** The one route of the gerrit function: Gerrit's REST API under the client's base URL `/gerrit`. */
 export const GERRIT_ROUTE = 'ANY /gerrit/a/{proxy+}';
 
-const endpointPoliciesView = z.looseObject({
-  endpoints: z.array(
-    z.looseObject({
-      method: z.string(),
-      path: z.string(),
-      policy: requirementSchema,
-      gerritGroups: z.array(z.string()).default([]),
-    }),
-  ),
-});
-
-/** Each configured Gerrit endpoint (`GET /a/changes/`) with its policy and Gerrit groups. */
-function gerritCatalog(rawSection: unknown): PolicyTarget[] {
-  const result = endpointPoliciesView.safeParse(rawSection);
-  if (!result.success) {
-    throw new InvalidConfigError(
-      result.error.issues.map(
-        (issue) => `${['gerrit', ...issue.path].join('.')}: ${issue.message}`,
-      ),
-    );
-  }
-  return result.data.endpoints.map(({ method, path, policy, gerritGroups }) => ({
-    route: GERRIT_ROUTE,
-    target: `${method} /a${path}`,
-    policy,
-    ...(gerritGroups.length > 0 ? { gerritGroups } : {}),
-  }));
+/**
+ * Each configured Gerrit endpoint (`GET /a/changes/`) with its policy and Gerrit groups. The
+ * section is the compiled config's, validated when it was compiled.
+ */
+function gerritCatalog(section: unknown): PolicyTarget[] {
+  const endpoints = objectAt(section, 'gerrit').endpoints;
+  if (!Array.isArray(endpoints)) return [];
+  return endpoints.map((raw, index) => {
+    const endpoint = objectAt(raw, `gerrit.endpoints[${index}]`);
+    const gerritGroups = (endpoint.gerritGroups as string[] | undefined) ?? [];
+    return {
+      route: GERRIT_ROUTE,
+      target: `${String(endpoint.method)} /a${String(endpoint.path)}`,
+      policy: endpoint.policy as Requirement,
+      ...(gerritGroups.length > 0 ? { gerritGroups } : {}),
+    };
+  });
 }
 
 /** Gerrit: `config.gerrit`, served by the `gerrit` function. */

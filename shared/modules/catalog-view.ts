@@ -1,31 +1,33 @@
-import * as z from 'zod';
-import { InvalidConfigError } from '../config/load-config';
+import { InvalidConfigError } from '../config/config-error';
 import type { PolicyTarget } from '../policy/catalog';
-import { requirementSchema } from '../policy/requirement';
-
-const guarded = z.looseObject({ policy: requirementSchema });
+import type { Requirement } from '../policy/requirement';
 
 /**
  * The catalog of a section whose targets sit in one map, each with a `policy`: a Cloud Run
- * service, a Spanner statement. Only the policies are read and checked.
+ * service, a Spanner statement. The section comes from the compiled config, whose policies
+ * were validated when it was compiled (shared/config/compile-config.ts), so only its shape is
+ * read here, and no schema is loaded by /me.
  */
 export function targetMapCatalog(
-  rawSection: unknown,
+  section: unknown,
   options: { configKey: string; mapKey: string; route: string },
 ): PolicyTarget[] {
-  const view = z.looseObject({ [options.mapKey]: z.record(z.string(), guarded) });
-  const result = view.safeParse(rawSection);
-  if (!result.success) {
-    throw new InvalidConfigError(
-      result.error.issues.map(
-        (issue) => `${[options.configKey, ...issue.path].join('.')}: ${issue.message}`,
-      ),
-    );
-  }
-  const targets = result.data[options.mapKey] ?? {};
-  return Object.entries(targets).map(([target, { policy }]) => ({
+  const targets = objectAt(
+    objectAt(section, options.configKey)[options.mapKey] ?? {},
+    `${options.configKey}.${options.mapKey}`,
+  );
+  return Object.entries(targets).map(([target, entry]) => ({
     route: options.route,
     target,
-    policy,
+    policy: objectAt(entry, `${options.configKey}.${options.mapKey}.${target}`)
+      .policy as Requirement,
   }));
+}
+
+/** `value` as an object, or the config error that names where it is not one. */
+export function objectAt(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidConfigError([`${path}: expected an object`]);
+  }
+  return value as Record<string, unknown>;
 }

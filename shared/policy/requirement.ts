@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { PrincipalKind } from '../auth/principal';
 
 /** The kinds of caller a requirement can name (shared/auth/principal.ts). */
@@ -26,18 +25,6 @@ export type Requirement =
   | { not: Requirement }
   | { anyOf: Requirement[] }
   | { allOf: Requirement[] };
-
-export const requirementSchema: z.ZodType<Requirement> = z.lazy(() =>
-  z.union([
-    z.strictObject({ authenticated: z.literal(true) }),
-    z.strictObject({ scope: z.string().min(1) }),
-    z.strictObject({ group: z.string().min(1) }),
-    z.strictObject({ kind: z.enum(principalKinds) }),
-    z.strictObject({ not: requirementSchema }),
-    z.strictObject({ anyOf: z.array(requirementSchema).min(1) }),
-    z.strictObject({ allOf: z.array(requirementSchema).min(1) }),
-  ]),
-);
 
 /** Human-readable form of a requirement, used in 403 bodies and /me. */
 export function describeRequirement(requirement: Requirement): string {

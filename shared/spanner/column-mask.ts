@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { Principal } from '../auth/principal';
 import { ConfigurationError, InternalError } from '../errors';
 import { evaluatePolicy } from '../policy/evaluate';
-import { requirementSchema } from '../policy/requirement';
+import { requirementSchema } from '../policy/requirement-schema';
 import type { ResultColumn } from './result-encoding';
 
 /**

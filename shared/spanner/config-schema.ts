@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { gcpSchema } from '../gcp/gcp-schema';
-import { requirementSchema } from '../policy/requirement';
+import { requirementSchema } from '../policy/requirement-schema';
 import { columnMasksSchema } from './column-mask';
 import { formatSpannerType, parseSpannerType } from './spanner-type';
 import { isDmlKeyword, isQueryKeyword, scanSql, type SqlDialect } from './sql-scan';

@@ -9,7 +9,7 @@ import { jsonResponse } from '../http/responses';
 import type { TargetResolver } from '../middleware/authorization';
 import { gatewayRoute } from '../middleware/gateway-handler';
 import type { ModuleConfig } from '../modules/gateway-module';
-import { spannerSchema, type SpannerConfig, type SpannerStatementConfig } from './config-schema';
+import type { SpannerConfig, SpannerStatementConfig } from './config-schema';
 import { SPANNER_ROUTE, spannerModule } from './module';
 import { bindParams } from './param-values';
 import { readStatementParams } from './request-body';
@@ -91,7 +91,7 @@ export function statementResolver(spanner: SpannerConfig): TargetResolver<Resolv
  */
 export function createSpannerHandler(options: SpannerHandlerOptions = {}) {
   const dependencies =
-    options.dependencies ?? containerModuleDependencies(spannerModule, spannerSchema);
+    options.dependencies ?? containerModuleDependencies<'spanner', SpannerConfig>(spannerModule);
   const { config, logger, verifier } = dependencies;
   const spannerConfig = config.spanner;
   const authClient = options.authClient ?? spannerAuthClient;

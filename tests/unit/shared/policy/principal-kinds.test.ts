@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../../shared/auth/principal';
 import { evaluatePolicy } from '../../../../shared/policy/evaluate';
-import { describeRequirement, requirementSchema } from '../../../../shared/policy/requirement';
+import { describeRequirement } from '../../../../shared/policy/requirement';
+import { requirementSchema } from '../../../../shared/policy/requirement-schema';
 
 // Prepare: one caller of each kind, otherwise alike (so only the kind decides).
 const base: Omit<Principal, 'kind'> = {
