@@ -3,7 +3,6 @@ import { gcpSchema } from '../gcp/gcp-schema';
 import { requirementSchema } from '../policy/requirement-schema';
 import { NEVER_FORWARDED_HEADERS } from './never-forwarded-headers';
 
-
 const headerName = z
   .string()
   .regex(/^[a-z0-9!#$%&'*+.^_`|~-]+$/, 'a lower-case HTTP header name')
