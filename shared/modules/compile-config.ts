@@ -39,9 +39,38 @@ export function compileConfig(
   return {
     compiledFrom: 'config/crossgate.json',
     sectionKeys: gatewayModules.map((module) => module.configKey),
-    document: normalised,
+    document: orderedLike(document, normalised) as Record<string, unknown>,
     slots,
   };
+}
+
+/**
+ * `value` with the keys of each object in the file's order, then the keys the schema added
+ * (defaults) in the schema's order. Without it an optional placeholder key would sit where the
+ * schema puts it when its variable was set at compile time, and last when it was not: the
+ * compiled file would change with the environment it was checked against.
+ */
+function orderedLike(raw: unknown, value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item, index) =>
+      orderedLike(Array.isArray(raw) ? raw[index] : undefined, item),
+    );
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const rawObject = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
+  const keys = [
+    ...Object.keys(rawObject).filter((key) => key in value),
+    ...Object.keys(value).filter((key) => !(key in rawObject)),
+  ];
+  return Object.fromEntries(
+    keys.map((key) => [
+      key,
+      orderedLike(
+        (rawObject as Record<string, unknown>)[key],
+        (value as Record<string, unknown>)[key],
+      ),
+    ]),
+  );
 }
 
 const PROBE = 'x';

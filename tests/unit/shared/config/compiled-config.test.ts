@@ -63,6 +63,12 @@ describe('the compiled config', () => {
     expect(committed).toBe(compiledConfigText(exampleEnv));
   });
 
+  it('the compiled file does not depend on the environment it was checked against', () => {
+    for (const env of Object.values(environments)) {
+      expect(compiledConfigText(env)).toBe(compiledConfigText(exampleEnv));
+    }
+  });
+
   it('happy flow: resolved at start, it is what zod made of the file, for every function and environment', () => {
     for (const [name, env] of Object.entries(environments)) {
       expect(resolveConfig(compiled, env), `${name}, core`).toEqual(zodParsed(env));
