@@ -31,7 +31,7 @@ import { DecomposedJwtVerifier, type DecomposedIssuerProperties } from './decomp
 import { bundledEmbeddedJwks, cacheEmbeddedJwks, type EmbeddedJwksDocument } from './embedded-jwks';
 import { JwksFetcher, type JwksFetchObserver } from './jwks-fetcher';
 import type { Principal } from './principal';
-import { assertCanonicalJwt } from './token-precheck';
+import { assertCanonicalJwt, assertTokenSize } from './token-precheck';
 import { assertTokenLifetime } from './token-lifetime';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -55,8 +55,8 @@ type VerifierConfig = Pick<CoreConfig, 'issuers' | 'jwks' | 'auth'>;
  * Verifies bearer tokens from every trusted issuer at once: Cognito user pools and other
  * OIDC issuers, through one aws-jwt-verify verifier. For each token, in this order:
  *
- * 1. pre-checks on the string (size, three canonical base64url segments), before any cache;
- * 2. the verified-token cache (exact string);
+ * 1. the size, then the verified-token cache (exact string): a hit is a string verified before;
+ * 2. pre-checks on the string (three canonical base64url segments), before anything decodes it;
  * 3. one decode; its `iss` picks the issuer (no trial and error), `exp` must be present and
  *    the lifetime within the issuer's `maxLifetimeSeconds`;
  * 4. aws-jwt-verify's checks (signature, iss, aud, exp, nbf, Cognito client and token_use)
@@ -173,9 +173,13 @@ export class TokenVerifier {
 
   /** Verifies the token and returns its principal; throws InvalidTokenError or ServiceUnavailableError. */
   async verify(token: string): Promise<Principal> {
-    assertCanonicalJwt(token, { maxTokenBytes: this.maxTokenBytes });
+    const limits = { maxTokenBytes: this.maxTokenBytes };
+    assertTokenSize(token, limits);
+    // A hit is a string that was verified (and so was canonical) before: the shape checks
+    // are for what the cache has not seen.
     const remembered = this.verifiedTokens.get(token);
     if (remembered) return remembered;
+    assertCanonicalJwt(token, limits);
 
     let decomposed: DecomposedJwt;
     try {

@@ -64,7 +64,9 @@ export function correlation(options: CorrelationOptions): GatewayMiddleware {
   const correlationAfter = (request: GatewayMiddlewareRequest): void => {
     const id = maybeRequestStateOf(request.context)?.correlation.correlationId;
     if (request.response && id) {
-      request.response.headers = { ...request.response.headers, [CORRELATION_HEADER]: id };
+      // A route's response object is its own (never shared), so it is tagged in place.
+      request.response.headers ??= {};
+      request.response.headers[CORRELATION_HEADER] = id;
     }
   };
 
