@@ -32,7 +32,9 @@ export function resolveConfig(
   }
   const problems: string[] = [];
   for (const slot of compiled.slots) {
-    if (!((slot.path[0] as string) in scope)) continue;
+    const top = slot.path[0];
+    // Slots of sections this function does not serve are not its concern.
+    if (typeof top !== 'string' || !(top in scope)) continue;
     const problem = applySlot(resolved, slot);
     if (problem) problems.push(`${pathText(slot.path)}: ${problem}`);
   }

@@ -17,8 +17,8 @@ import { gatewayModules } from './registry';
  * whole file validated with zod against a stage's environment, and normalised (every default
  * filled in), with each `${env:...}` placeholder put back where it was, so that the function
  * still reads its values from its environment at start. With each placeholder goes the check
- * its field needs (shared/config/resolve-config.ts), found by asking the schema, so the Lambda loads neither
- * zod nor a schema: it resolves the placeholders and runs those small checks.
+ * its field needs (shared/config/resolve-config.ts), found by asking the schema, so the Lambda
+ * loads neither zod nor a schema: it resolves the placeholders and runs those small checks.
  *
  * Runs in `npm run package` (deploy/compiled-config-plugin.mjs, against the stage's
  * environment), when the offline stack starts, and in `npm run config`.
@@ -117,25 +117,28 @@ function slotFallback(
 ): Pick<ConfigSlot, 'required' | 'fallback'> {
   const dropped = structuredClone(document);
   deleteAt(dropped, path);
-  const issues = issuesOf(() => parseGatewayConfig(dropped, env));
-  if (issues.some((issue) => issue.path.startsWith(pathText(path.slice(0, -1))))) {
-    return { required: true };
+  const outcome = parseOutcome(() => parseGatewayConfig(dropped, env));
+  if ('issues' in outcome) {
+    const parent = pathText(path.slice(0, -1));
+    if (outcome.issues.some((issue) => issue.path.startsWith(parent))) return { required: true };
+    return {};
   }
-  const value = getAt(
-    JSON.parse(JSON.stringify(parseGatewayConfig(dropped, env))) as Record<string, unknown>,
-    path,
-  );
+  const value = getAt(JSON.parse(JSON.stringify(outcome.value)) as Record<string, unknown>, path);
   return value === undefined ? {} : { fallback: value };
 }
 
-function issuesOf(parse: () => unknown): readonly ConfigIssue[] {
+function parseOutcome<T>(parse: () => T): { value: T } | { issues: readonly ConfigIssue[] } {
   try {
-    parse();
-    return [];
+    return { value: parse() };
   } catch (error) {
-    if (error instanceof InvalidConfigError) return error.issues;
+    if (error instanceof InvalidConfigError) return { issues: error.issues };
     throw error;
   }
+}
+
+function issuesOf(parse: () => unknown): readonly ConfigIssue[] {
+  const outcome = parseOutcome(parse);
+  return 'issues' in outcome ? outcome.issues : [];
 }
 
 /** Every string of the document that holds a placeholder, with its path. */
