@@ -1,4 +1,5 @@
-import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
+import { getXRayTraceIdFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import { LogFormatter, LogItem, Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import type {
   ConstructorOptions,
   LogAttributes,
@@ -6,6 +7,16 @@ import type {
   UnformattedAttributes,
 } from '@aws-lambda-powertools/logger/types';
 import { redactSensitive } from './redact';
+
+/** What the logger reads of Lambda's invocation context (Powertools' `addContext`). */
+export interface LambdaContextFields {
+  invokedFunctionArn: string;
+  awsRequestId: string;
+  memoryLimitInMB: string | number;
+  functionName: string;
+  functionVersion: string;
+  tenantId?: string;
+}
 
 /** Powertools' options that do not change the format (formatter, order, replacer). */
 export interface GatewayLoggerOptions {
@@ -35,10 +46,63 @@ export interface GatewayLoggerOptions {
 export class GatewayLogger extends Logger {
   /** Set only while `printLog` prints a PlainLogItem, so `getJsonReplacer` can step aside. */
   #printingPlain = false;
+  readonly #formatter: GatewayLogFormatter;
+  readonly #serviceName: string;
+  readonly #sampleRate: number;
+  /** The invocation `addContext` was last given, and whether it was the container's first. */
+  #invocation: { context: LambdaContextFields; coldStart: boolean } | undefined;
 
   /** Redaction (redact.ts) is part of the format: its replacer cannot be swapped. */
   constructor(options: GatewayLoggerOptions = {}) {
-    super({ ...options, jsonReplacerFn: redactSensitive, logFormatter: new GatewayLogFormatter() });
+    const formatter = new GatewayLogFormatter();
+    super({ ...options, jsonReplacerFn: redactSensitive, logFormatter: formatter });
+    this.#formatter = formatter;
+    this.#serviceName =
+      options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'service_undefined';
+    this.#sampleRate = options.sampleRateValue ?? 0;
+  }
+
+  override addContext(context: LambdaContextFields): void {
+    // What Powertools' addContext is about to read (and clear): true on the container's first
+    // invocation, unless it was initialised ahead (provisioned concurrency, SnapStart).
+    this.#invocation = { context, coldStart: this.coldStart };
+    super.addContext(context as Parameters<Logger['addContext']>[0]);
+  }
+
+  /**
+   * The request's audit event, as `info('audit', { audit })` prints it with the `route` and
+   * `correlation_id` keys, but always: an audit trail is not a debug log, so neither the log
+   * level nor sampling drops it. And cheaper: the line is built from what the chain already
+   * holds instead of Powertools' per-line lookups of its attribute store (six environment
+   * reads per line). Other keys appended to the logger are not on it. tests/unit/shared/logging
+   * checks it against Powertools' own line.
+   */
+  audit(fields: { route: string; correlationId: string; audit: Record<string, unknown> }): void {
+    const context = this.#invocation?.context;
+    const attributes: LogAttributes = {
+      level: 'INFO',
+      message: 'audit',
+      timestamp: this.#formatter.formatTimestamp(new Date()),
+      service: this.#serviceName,
+      cold_start: this.#invocation?.coldStart,
+      function_arn: context?.invokedFunctionArn,
+      function_memory_size: context?.memoryLimitInMB,
+      function_name: context?.functionName,
+      function_request_id: context?.awsRequestId,
+      sampling_rate: this.#sampleRate,
+      xray_trace_id: getXRayTraceIdFromEnv(),
+      tenant_id: context?.tenantId,
+      route: fields.route,
+      correlation_id: fields.correlationId,
+      audit: fields.audit,
+    };
+    // Only the audit fields can hold what the replacer changes: the other values are the
+    // chain's own (a route key, a correlation id without spaces, Lambda's ids, a timestamp),
+    // none of which can read `Bearer <token>` or sit under a sensitive key.
+    const item = isPlainData(fields.audit, 1)
+      ? new PlainLogItem({ attributes })
+      : new LogItem({ attributes: {} }).addAttributes(attributes);
+    this.printLog(LogLevelThreshold.INFO, item);
   }
 
   protected override printLog(logLevel: number, log: LogItem): void {

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { GatewayLogger } from '../logging/gateway-logger';
 import {
   maybeRequestStateOf,
   type GatewayMiddleware,
@@ -25,27 +26,35 @@ export function audit(options: AuditOptions): GatewayMiddleware {
     const state = maybeRequestStateOf(request.context);
     if (!state) return;
     const principal = state.principal;
-    options.logger.info('audit', {
-      audit: {
-        route: state.route,
-        method: request.event.requestContext?.http?.method,
-        path: request.event.rawPath,
-        target: state.targetName,
-        decision: state.decision ?? (principal ? 'error' : 'unauthenticated'),
-        status: request.response?.statusCode ?? 500,
-        latencyMs: now() - state.startedAt,
-        traceId: state.correlation.trace.traceId,
-        xrayTraceId: xrayTraceId(),
-        principal: principal && {
-          subject: principal.subject,
-          username: principal.username,
-          kind: principal.kind,
-          issuer: principal.issuerName,
-          clientId: principal.clientId,
-        },
-        ...state.audit,
+    const audit = {
+      route: state.route,
+      method: request.event.requestContext?.http?.method,
+      path: request.event.rawPath,
+      target: state.targetName,
+      decision: state.decision ?? (principal ? 'error' : 'unauthenticated'),
+      status: request.response?.statusCode ?? 500,
+      latencyMs: now() - state.startedAt,
+      traceId: state.correlation.trace.traceId,
+      xrayTraceId: xrayTraceId(),
+      principal: principal && {
+        subject: principal.subject,
+        username: principal.username,
+        kind: principal.kind,
+        issuer: principal.issuerName,
+        clientId: principal.clientId,
       },
-    });
+      ...state.audit,
+    };
+    if (options.logger instanceof GatewayLogger) {
+      // Written whatever the log level (gateway-logger.ts, `audit`).
+      options.logger.audit({
+        route: state.route,
+        correlationId: state.correlation.correlationId,
+        audit,
+      });
+    } else {
+      options.logger.info('audit', { audit });
+    }
   };
 
   return { after: auditAfter, onError: auditAfter };

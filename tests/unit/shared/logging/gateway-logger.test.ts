@@ -139,3 +139,86 @@ describe('GatewayLogger', () => {
     expect(actual).not.toContain('admin');
   });
 });
+
+describe('GatewayLogger.audit', () => {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+  });
+
+  /** A fresh pair, each given the same invocation as the chain gives it. */
+  function pair(options: { logLevel?: 'INFO' | 'ERROR' } = {}) {
+    const reference = new Logger({ serviceName: 'crossgate', jsonReplacerFn: redactSensitive });
+    const subject = new GatewayLogger({ serviceName: 'crossgate', ...options });
+    const invocation = lambdaContext(1000);
+    for (const logger of [reference, subject]) {
+      logger.addContext(invocation);
+      logger.setCorrelationId('4bf92f3577b34da6a3ce929d0e0e4736');
+      logger.appendPersistentKeys({ route: 'GET /me' });
+    }
+    return { reference, subject, referenceText: capture(reference), subjectText: capture(subject) };
+  }
+
+  const audit = {
+    route: 'GET /me',
+    method: 'GET',
+    decision: 'allow',
+    status: 200,
+    target: undefined,
+    principal: { subject: 'abc', username: 'bob', kind: 'person' },
+  };
+
+  it("prints Powertools' own audit line, byte for byte, with and without an X-Ray trace", () => {
+    for (const trace of [
+      '',
+      'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+    ]) {
+      vi.stubEnv('_X_AMZN_TRACE_ID', trace);
+      // On demand: the first invocation is a cold start (Powertools reads this at construction).
+      vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+      const { reference, subject, referenceText, subjectText } = pair();
+      for (let request = 0; request < 2; request += 1) {
+        reference.info('audit', { audit });
+        subject.audit({
+          route: 'GET /me',
+          correlationId: '4bf92f3577b34da6a3ce929d0e0e4736',
+          audit,
+        });
+        const printed = subjectText();
+        expect(printed).toBe(referenceText());
+        expect(JSON.parse(printed)).toMatchObject({ cold_start: request === 0 });
+        // The next invocation: Powertools' injectLambdaContext would add it again.
+        const next = lambdaContext(1000);
+        reference.addContext(next);
+        subject.addContext(next);
+      }
+    }
+  });
+
+  it('takes the replacer path for what must be redacted, and still matches', () => {
+    const { reference, subject, referenceText, subjectText } = pair();
+    const leaky = { ...audit, note: 'Bearer abc.def', headers: { authorization: 'x' } };
+    reference.info('audit', { audit: leaky });
+    subject.audit({
+      route: 'GET /me',
+      correlationId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      audit: leaky,
+    });
+    const printed = subjectText();
+    expect(printed).toBe(referenceText());
+    expect(printed).not.toContain('abc.def');
+  });
+
+  it('is written whatever the log level: an audit trail is not a debug log', () => {
+    const { subject, subjectText } = pair({ logLevel: 'ERROR' });
+    subject.info('dropped at ERROR');
+    subject.audit({ route: 'GET /me', correlationId: 'c1', audit });
+    const lines = subjectText().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ message: 'audit', correlation_id: 'c1' });
+  });
+});
