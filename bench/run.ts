@@ -27,6 +27,7 @@ import {
 import { checkTotals, throughput, type ThroughputResult } from './sections/throughput';
 import { listenerPid, processGroupCpuMs } from './process-cpu';
 import { warmOverhead } from './sections/warm-overhead';
+import { warmWorkers, type WarmWave } from './warm-workers';
 import { round } from './stats';
 
 /**
@@ -109,37 +110,26 @@ try {
     async () => {
       const gateway = stack.state.gatewayUrl!;
       const gatewayPid = listenerPid(Number(new URL(gateway).port));
-      // serverless offline starts one worker (a cold container) per concurrent request, and 32
-      // workers compiling handlers at once on a small machine starve each other for minutes.
-      // Connections ramp up (4, 8, 16, 24, 32) so that every worker of every route exists
-      // before any run counts; a warm-up that fails is not a failure, the measured run is.
-      const rampStepSeconds = Number(process.env.BENCH_RAMP_STEP_SECONDS ?? 4);
       const targets = [
         { name: 'GET /bare', url: `${gateway}/bare` },
         { name: 'GET /me', url: `${gateway}/me`, headers: bob },
         { name: 'GET /run/echo/hello', url: `${gateway}/run/echo/hello`, headers: bob },
       ];
+      // Every worker of every route exists and is idle before any run counts: waves of
+      // concurrent requests, each answer awaited (why: bench/warm-workers.ts). Then a short
+      // load run warms the JIT in every worker, and a last wave waits until none is busy.
+      const warmUp: Record<string, WarmWave[]> = {};
+      const jitSeconds = Number(process.env.BENCH_RAMP_STEP_SECONDS ?? 4);
       for (const target of targets) {
-        for (const step of [4, 8, 16, 24].filter((n) => n < connections)) {
-          await throughput({ ...target, name: 'warm-up' }, rampStepSeconds, step);
-        }
-        // Warm means: at full connections as many answers as connections, with no error or
-        // timeout (a worker still starting times out). Checked, not assumed from elapsed
-        // time; bounded to 8 tries.
-        for (let attempt = 1; ; attempt += 1) {
-          const warm = await throughput(
-            { ...target, name: 'warm-up' },
-            rampStepSeconds * 2,
-            connections,
-          );
-          const ok = warm.requestsTotal >= connections && warm.errors === 0 && warm.timeouts === 0;
-          if (ok) break;
-          if (attempt === 8) {
-            throw new Error(
-              `${target.name}: workers not warm after ${attempt} tries (last: ${warm.requestsTotal} requests, ${warm.errors} errors, ${warm.timeouts} timeouts)`,
-            );
-          }
-        }
+        warmUp[target.name] = await warmWorkers(target, { connections });
+        // Not a figure: the last wave checks that every worker still answers.
+        await throughput({ ...target, name: `${target.name} warm-up` }, jitSeconds, connections);
+        warmUp[target.name]!.push(
+          ...(await warmWorkers(target, { connections, step: connections })),
+        );
+        console.log(
+          `   ${target.name} warm: ${warmUp[target.name]!.map((wave) => `${wave.size}×${wave.tries} ${wave.slowestMs} ms`).join(', ')}`,
+        );
       }
       const runs: (ThroughputResult & { cpuMsPerRequest: number })[] = [];
       for (const target of targets) {
@@ -151,6 +141,7 @@ try {
       const [bare, me, run] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0]];
       results.throughput = {
         runs,
+        warmUp,
         meToBare: round(me.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
         runToBare: round(run.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
         runToMe: round(run.requestsPerSecondMedian / me.requestsPerSecondMedian, 2),

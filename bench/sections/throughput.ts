@@ -63,12 +63,18 @@ export function throughput(
     '-H',
     `${name}=${value}`,
   ]);
+  // autocannon counts a request as a timeout only after `-t` (10 s by default): in a shorter
+  // run a request that never comes back was counted as nothing at all (0 requests, 0 errors,
+  // 0 timeouts). Half the run makes a stuck request visible.
+  const timeoutSeconds = Math.max(1, Math.min(10, Math.ceil(durationSeconds / 2)));
   const args = [
     autocannonBin,
     '-c',
     String(connections),
     '-d',
     String(durationSeconds),
+    '-t',
+    String(timeoutSeconds),
     '-j',
     ...headerArgs,
     target.url,
