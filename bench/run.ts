@@ -128,7 +128,7 @@ try {
           ...(await warmWorkers(target, { connections, step: connections })),
         );
         console.log(
-          `   ${target.name} warm: ${warmUp[target.name]!.map((wave) => `${wave.size}×${wave.tries} ${wave.slowestMs} ms`).join(', ')}`,
+          `   ${target.name} warm: ${warmUp[target.name]!.map((wave) => `${wave.size}${wave.failed ? ` (${wave.failed} failed)` : ''} ${wave.slowestMs} ms`).join(', ')}`,
         );
       }
       const runs: (ThroughputResult & { cpuMsPerRequest: number })[] = [];

@@ -12,9 +12,9 @@
  * than autocannon's request timeout (10 s) can count no timeout, so every request still
  * waiting at the end shows as nothing at all: 0 requests, 0 errors, 0 timeouts.
  *
- * Here each wave sends `size` concurrent requests and waits for every answer (bounded by the
- * function's timeout), so that no worker is left busy, and the next wave adds at most `step`
- * new workers: few enough cold starts at once to finish within the function's timeout.
+ * Here each wave sends concurrent requests and waits for every answer (bounded by the
+ * function's timeout), so that no worker is left busy, and waves grow by `step`: few enough
+ * cold starts at once to finish within the function's timeout.
  */
 
 export interface WarmTarget {
@@ -30,14 +30,15 @@ export interface WarmOptions {
   step?: number;
   /** Bound of one request: the function's timeout plus serverless offline's own time. */
   requestTimeoutMs?: number;
-  /** Tries of one wave before the warm-up fails. */
-  triesPerWave?: number;
+  /** Failed waves (any answer not a 200 of the function) before the warm-up fails. */
+  maxFailedWaves?: number;
 }
 
 export interface WarmWave {
   size: number;
-  tries: number;
-  /** Slowest answer of the wave's last try, ms. */
+  /** Answers that were not the function's 200 (a killed worker, an error, no answer). */
+  failed: number;
+  /** Slowest answer of the wave, ms. */
   slowestMs: number;
 }
 
@@ -48,7 +49,7 @@ const defaults = {
   step: 4,
   // run's timeout is 15 s, the longest of the routes measured.
   requestTimeoutMs: 20_000,
-  triesPerWave: 3,
+  maxFailedWaves: 4,
 };
 
 /**
@@ -79,9 +80,15 @@ async function answer(
   }
 }
 
-/** Waves of 1..connections concurrent requests, `step` more each time, every answer awaited. */
+/**
+ * Waves of `step`, 2 × `step` ... `connections` concurrent requests, every answer awaited, then
+ * `connections` once more. A wave's requests do not all reach serverless offline at once (its
+ * main thread serialises them), so a wave may start more cold workers than `step`; when one is
+ * killed at the function's timeout, its worker is cold again, and the climb restarts from
+ * `step`, which meets at most that many cold workers at once. Bounded: `maxFailedWaves`.
+ */
 export async function warmWorkers(target: WarmTarget, options: WarmOptions): Promise<WarmWave[]> {
-  const { step, requestTimeoutMs, triesPerWave } = { ...defaults, ...options };
+  const { step, requestTimeoutMs, maxFailedWaves } = { ...defaults, ...options };
   const sizes: number[] = [];
   for (let size = Math.min(step, options.connections); ; size += step) {
     sizes.push(Math.min(size, options.connections));
@@ -90,29 +97,29 @@ export async function warmWorkers(target: WarmTarget, options: WarmOptions): Pro
   // The last size twice: the second wave finds every worker idle and must start none.
   sizes.push(options.connections);
   const waves: WarmWave[] = [];
-  for (const size of sizes) {
-    for (let tries = 1; ; tries += 1) {
-      const verdicts = await Promise.all(
-        Array.from({ length: size }, () => answer(target, requestTimeoutMs)),
+  let failedWaves = 0;
+  for (let index = 0; index < sizes.length; index += 1) {
+    const size = sizes[index]!;
+    const verdicts = await Promise.all(
+      Array.from({ length: size }, () => answer(target, requestTimeoutMs)),
+    );
+    const failed = verdicts.flatMap(({ failure }) => (failure ? [failure] : []));
+    const slowestMs = Math.round(Math.max(...verdicts.map(({ ms }) => ms)));
+    waves.push({ size, failed: failed.length, slowestMs });
+    if (failed.length === 0) continue;
+    failedWaves += 1;
+    if (failedWaves === maxFailedWaves) {
+      const counts = new Map<string, number>();
+      for (const verdict of failed) counts.set(verdict, (counts.get(verdict) ?? 0) + 1);
+      throw new WarmUpError(
+        `${target.name}: ${failedWaves} waves failed (last, ${size} concurrent requests: ${[
+          ...counts,
+        ]
+          .map(([verdict, count]) => `${count} × ${verdict}`)
+          .join(', ')})`,
       );
-      const failed = verdicts.flatMap(({ failure }) => (failure ? [failure] : []));
-      if (failed.length === 0) {
-        const slowestMs = Math.round(Math.max(...verdicts.map(({ ms }) => ms)));
-        waves.push({ size, tries, slowestMs });
-        break;
-      }
-      if (tries === triesPerWave) {
-        const counts = new Map<string, number>();
-        for (const verdict of failed) counts.set(verdict, (counts.get(verdict) ?? 0) + 1);
-        throw new WarmUpError(
-          `${target.name}: a wave of ${size} concurrent requests failed ${tries} times (last: ${[
-            ...counts,
-          ]
-            .map(([verdict, count]) => `${count} × ${verdict}`)
-            .join(', ')})`,
-        );
-      }
     }
+    index = -1;
   }
   return waves;
 }
