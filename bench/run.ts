@@ -25,10 +25,18 @@ import {
   type SpannerRoundTripsResult,
 } from './sections/spanner-round-trips';
 import { checkTotals, throughput, type ThroughputResult } from './sections/throughput';
+
+/** One measured autocannon run of section 4, in its round. */
+type ThroughputRun = ThroughputResult & {
+  round: number;
+  /** Requests completed / the run's length (a 3-4 s run has too few per-second samples). */
+  requestsPerSecond: number;
+  cpuMsPerRequest: number;
+};
 import { listenerPid, processGroupCpuMs } from './process-cpu';
 import { warmOverhead } from './sections/warm-overhead';
 import { warmWorkers, type WarmWave } from './warm-workers';
-import { round } from './stats';
+import { median, round } from './stats';
 
 /**
  * `npm run bench`: what the gateway costs on top of the call it protects. Brings up the
@@ -42,6 +50,8 @@ const sections = new Set(
 );
 // Connections of the throughput runs, the same for every route (issue 16: /run vs /me).
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+// Section 4's interleaved rounds; BENCH_DURATION_SECONDS is split among them (3 s at least).
+const throughputRounds = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 3);
 const benchStarted = performance.now();
 const ports = resolvePorts({
   ...process.env,
@@ -131,21 +141,43 @@ try {
           `   ${target.name} warm: ${warmUp[target.name]!.map((wave) => `${wave.size}${wave.failed ? ` (${wave.failed} failed)` : ''} ${wave.slowestMs} ms`).join(', ')}`,
         );
       }
-      const runs: (ThroughputResult & { cpuMsPerRequest: number })[] = [];
-      for (const target of targets) {
-        const cpuBefore = processGroupCpuMs(gatewayPid);
-        const result = checkTotals(await throughput(target, durationSeconds, connections));
-        const cpuMs = processGroupCpuMs(gatewayPid) - cpuBefore;
-        runs.push({ ...result, cpuMsPerRequest: round(cpuMs / result.requestsTotal, 3) });
+      // Interleaved rounds (bare, me, run, bare, me, run, ...), as in section 1: the machine
+      // is shared, and its load drifts within seconds; one long run per route put that drift
+      // between the routes (two runs of the same code, minutes apart: CPU per /run / per /me
+      // 2.21x and 2.05x, /run / /me throughput 0.32x and 1.06x). Each figure is the median
+      // of the per-round ratios. A route's next run comes two runs later, so the requests
+      // autocannon abandons at the end of a run are over before it.
+      const roundSeconds = Math.max(3, Math.round(durationSeconds / throughputRounds));
+      const runs: ThroughputRun[] = [];
+      for (let roundNumber = 1; roundNumber <= throughputRounds; roundNumber += 1) {
+        for (const target of targets) {
+          const cpuBefore = processGroupCpuMs(gatewayPid);
+          const result = checkTotals(await throughput(target, roundSeconds, connections));
+          const cpuMs = processGroupCpuMs(gatewayPid) - cpuBefore;
+          runs.push({
+            ...result,
+            round: roundNumber,
+            requestsPerSecond: round(result.requestsTotal / roundSeconds, 0),
+            cpuMsPerRequest: round(cpuMs / result.requestsTotal, 3),
+          });
+        }
       }
-      const [bare, me, run] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0]];
+      const of = (name: string) => runs.filter((run) => run.name === name);
+      const perRound = (a: string, b: string, value: (run: ThroughputRun) => number) =>
+        round(
+          median(of(a).map((run, index) => value(run) / value(of(b)[index] as ThroughputRun))),
+          2,
+        );
+      const [bare, me, run] = targets.map((target) => target.name) as [string, string, string];
       results.throughput = {
         runs,
         warmUp,
-        meToBare: round(me.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
-        runToBare: round(run.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
-        runToMe: round(run.requestsPerSecondMedian / me.requestsPerSecondMedian, 2),
-        runCpuToMe: round(run.cpuMsPerRequest / me.cpuMsPerRequest, 2),
+        rounds: throughputRounds,
+        roundSeconds,
+        meToBare: perRound(me, bare, (r) => r.requestsPerSecond),
+        runToBare: perRound(run, bare, (r) => r.requestsPerSecond),
+        runToMe: perRound(run, me, (r) => r.requestsPerSecond),
+        runCpuToMe: perRound(run, me, (r) => r.cpuMsPerRequest),
       };
     },
   );
@@ -286,7 +318,9 @@ function printReport(all: Record<string, unknown>): void {
   const memory = all.memory as Awaited<ReturnType<typeof memoryGrowth>> | undefined;
   const tp = all.throughput as
     | {
-        runs: (ThroughputResult & { cpuMsPerRequest: number })[];
+        runs: ThroughputRun[];
+        rounds: number;
+        roundSeconds: number;
         meToBare: number;
         runToBare: number;
         runToMe: number;
@@ -335,8 +369,9 @@ ${io
   .join('\n')}
    credential I/O 0 per warm request: ${verdict(io.every((r) => r.warmPerRequest === 0))}`);
   if (tp)
-    blocks.push(`4. Throughput through serverless offline, ${tp.runs[0]?.connections} connections (requests/s median, latency p50 / p99 ms, gateway CPU per request)
-${tp.runs.map((run) => `   ${run.name.padEnd(22)} ${String(run.requestsPerSecondMedian).padStart(6)} req/s   ${run.latencyMedianMs} / ${run.latencyP99Ms} ms   ${run.cpuMsPerRequest} CPU-ms   ${run.requestsTotal} requests, 0 errors/timeouts/non-2xx`).join('\n')}
+    blocks.push(`4. Throughput through serverless offline, ${tp.runs[0]?.connections} connections, ${tp.rounds} interleaved rounds of ${tp.roundSeconds} s (requests/s, latency p50 / p99 ms, gateway CPU per request)
+${tp.runs.map((run) => `   ${run.round} ${run.name.padEnd(22)} ${String(run.requestsPerSecond).padStart(6)} req/s   ${run.latencyMedianMs} / ${run.latencyP99Ms} ms   ${run.cpuMsPerRequest} CPU-ms   ${run.requestsTotal} requests, 0 errors/timeouts/non-2xx`).join('\n')}
+   medians of the per-round ratios:
    /me to bare: ${tp.meToBare}x   /run to /me: ${tp.runToMe}x (target >= 0.7x: ${verdict(tp.runToMe >= 0.7)})
    CPU per /run / per /me: ${tp.runCpuToMe}x (target <= 1.5x: ${verdict(tp.runCpuToMe <= 1.5)})`);
   if (memory)
