@@ -50,7 +50,7 @@ const sections = new Set(
 );
 // Connections of the throughput runs, the same for every route (issue 16: /run vs /me).
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-// Section 4's interleaved rounds; BENCH_DURATION_SECONDS is split among them (3 s at least).
+// Section 4's interleaved rounds; BENCH_DURATION_SECONDS is split among them (5 s at least).
 const throughputRounds = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 3);
 const benchStarted = performance.now();
 const ports = resolvePorts({
@@ -147,7 +147,7 @@ try {
       // 2.21x and 2.05x, /run / /me throughput 0.32x and 1.06x). Each figure is the median
       // of the per-round ratios. A route's next run comes two runs later, so the requests
       // autocannon abandons at the end of a run are over before it.
-      const roundSeconds = Math.max(3, Math.round(durationSeconds / throughputRounds));
+      const roundSeconds = Math.max(5, Math.round(durationSeconds / throughputRounds));
       const runs: ThroughputRun[] = [];
       for (let roundNumber = 1; roundNumber <= throughputRounds; roundNumber += 1) {
         for (const target of targets) {
