@@ -25,9 +25,18 @@ import {
   type SpannerRoundTripsResult,
 } from './sections/spanner-round-trips';
 import { checkTotals, throughput, type ThroughputResult } from './sections/throughput';
+
+/** One measured autocannon run of section 4, in its round. */
+type ThroughputRun = ThroughputResult & {
+  round: number;
+  /** Requests completed / the run's length (a 3-4 s run has too few per-second samples). */
+  requestsPerSecond: number;
+  cpuMsPerRequest: number;
+};
 import { listenerPid, processGroupCpuMs } from './process-cpu';
 import { warmOverhead } from './sections/warm-overhead';
-import { round } from './stats';
+import { warmWorkers, type WarmWave } from './warm-workers';
+import { median, round } from './stats';
 
 /**
  * `npm run bench`: what the gateway costs on top of the call it protects. Brings up the
@@ -41,6 +50,8 @@ const sections = new Set(
 );
 // Connections of the throughput runs, the same for every route (issue 16: /run vs /me).
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+// Section 4's interleaved rounds; BENCH_DURATION_SECONDS is split among them (5 s at least).
+const throughputRounds = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 3);
 const benchStarted = performance.now();
 const ports = resolvePorts({
   ...process.env,
@@ -109,52 +120,64 @@ try {
     async () => {
       const gateway = stack.state.gatewayUrl!;
       const gatewayPid = listenerPid(Number(new URL(gateway).port));
-      // serverless offline starts one worker (a cold container) per concurrent request, and 32
-      // workers compiling handlers at once on a small machine starve each other for minutes.
-      // Connections ramp up (4, 8, 16, 24, 32) so that every worker of every route exists
-      // before any run counts; a warm-up that fails is not a failure, the measured run is.
-      const rampStepSeconds = Number(process.env.BENCH_RAMP_STEP_SECONDS ?? 4);
       const targets = [
         { name: 'GET /bare', url: `${gateway}/bare` },
         { name: 'GET /me', url: `${gateway}/me`, headers: bob },
         { name: 'GET /run/echo/hello', url: `${gateway}/run/echo/hello`, headers: bob },
       ];
+      // Every worker of every route exists and is idle before any run counts: waves of
+      // concurrent requests, each answer awaited (why: bench/warm-workers.ts). Then a short
+      // load run warms the JIT in every worker, and a last wave waits until none is busy.
+      const warmUp: Record<string, WarmWave[]> = {};
+      const jitSeconds = Number(process.env.BENCH_RAMP_STEP_SECONDS ?? 4);
       for (const target of targets) {
-        for (const step of [4, 8, 16, 24].filter((n) => n < connections)) {
-          await throughput({ ...target, name: 'warm-up' }, rampStepSeconds, step);
-        }
-        // Warm means: at full connections as many answers as connections, with no error or
-        // timeout (a worker still starting times out). Checked, not assumed from elapsed
-        // time; bounded to 8 tries.
-        for (let attempt = 1; ; attempt += 1) {
-          const warm = await throughput(
-            { ...target, name: 'warm-up' },
-            rampStepSeconds * 2,
-            connections,
-          );
-          const ok = warm.requestsTotal >= connections && warm.errors === 0 && warm.timeouts === 0;
-          if (ok) break;
-          if (attempt === 8) {
-            throw new Error(
-              `${target.name}: workers not warm after ${attempt} tries (last: ${warm.requestsTotal} requests, ${warm.errors} errors, ${warm.timeouts} timeouts)`,
-            );
-          }
+        warmUp[target.name] = await warmWorkers(target, { connections });
+        // Not a figure: the last wave checks that every worker still answers.
+        await throughput({ ...target, name: `${target.name} warm-up` }, jitSeconds, connections);
+        warmUp[target.name]!.push(
+          ...(await warmWorkers(target, { connections, step: connections })),
+        );
+        console.log(
+          `   ${target.name} warm: ${warmUp[target.name]!.map((wave) => `${wave.size}${wave.failed ? ` (${wave.failed} failed)` : ''} ${wave.slowestMs} ms`).join(', ')}`,
+        );
+      }
+      // Interleaved rounds (bare, me, run, bare, me, run, ...), as in section 1: the machine
+      // is shared, and its load drifts within seconds; one long run per route put that drift
+      // between the routes (two runs of the same code, minutes apart: CPU per /run / per /me
+      // 2.21x and 2.05x, /run / /me throughput 0.32x and 1.06x). Each figure is the median
+      // of the per-round ratios. A route's next run comes two runs later, so the requests
+      // autocannon abandons at the end of a run are over before it.
+      const roundSeconds = Math.max(5, Math.round(durationSeconds / throughputRounds));
+      const runs: ThroughputRun[] = [];
+      for (let roundNumber = 1; roundNumber <= throughputRounds; roundNumber += 1) {
+        for (const target of targets) {
+          const cpuBefore = processGroupCpuMs(gatewayPid);
+          const result = checkTotals(await throughput(target, roundSeconds, connections));
+          const cpuMs = processGroupCpuMs(gatewayPid) - cpuBefore;
+          runs.push({
+            ...result,
+            round: roundNumber,
+            requestsPerSecond: round(result.requestsTotal / roundSeconds, 0),
+            cpuMsPerRequest: round(cpuMs / result.requestsTotal, 3),
+          });
         }
       }
-      const runs: (ThroughputResult & { cpuMsPerRequest: number })[] = [];
-      for (const target of targets) {
-        const cpuBefore = processGroupCpuMs(gatewayPid);
-        const result = checkTotals(await throughput(target, durationSeconds, connections));
-        const cpuMs = processGroupCpuMs(gatewayPid) - cpuBefore;
-        runs.push({ ...result, cpuMsPerRequest: round(cpuMs / result.requestsTotal, 3) });
-      }
-      const [bare, me, run] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0]];
+      const of = (name: string) => runs.filter((run) => run.name === name);
+      const perRound = (a: string, b: string, value: (run: ThroughputRun) => number) =>
+        round(
+          median(of(a).map((run, index) => value(run) / value(of(b)[index] as ThroughputRun))),
+          2,
+        );
+      const [bare, me, run] = targets.map((target) => target.name) as [string, string, string];
       results.throughput = {
         runs,
-        meToBare: round(me.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
-        runToBare: round(run.requestsPerSecondMedian / bare.requestsPerSecondMedian, 2),
-        runToMe: round(run.requestsPerSecondMedian / me.requestsPerSecondMedian, 2),
-        runCpuToMe: round(run.cpuMsPerRequest / me.cpuMsPerRequest, 2),
+        warmUp,
+        rounds: throughputRounds,
+        roundSeconds,
+        meToBare: perRound(me, bare, (r) => r.requestsPerSecond),
+        runToBare: perRound(run, bare, (r) => r.requestsPerSecond),
+        runToMe: perRound(run, me, (r) => r.requestsPerSecond),
+        runCpuToMe: perRound(run, me, (r) => r.cpuMsPerRequest),
       };
     },
   );
@@ -295,7 +318,9 @@ function printReport(all: Record<string, unknown>): void {
   const memory = all.memory as Awaited<ReturnType<typeof memoryGrowth>> | undefined;
   const tp = all.throughput as
     | {
-        runs: (ThroughputResult & { cpuMsPerRequest: number })[];
+        runs: ThroughputRun[];
+        rounds: number;
+        roundSeconds: number;
         meToBare: number;
         runToBare: number;
         runToMe: number;
@@ -344,8 +369,9 @@ ${io
   .join('\n')}
    credential I/O 0 per warm request: ${verdict(io.every((r) => r.warmPerRequest === 0))}`);
   if (tp)
-    blocks.push(`4. Throughput through serverless offline, ${tp.runs[0]?.connections} connections (requests/s median, latency p50 / p99 ms, gateway CPU per request)
-${tp.runs.map((run) => `   ${run.name.padEnd(22)} ${String(run.requestsPerSecondMedian).padStart(6)} req/s   ${run.latencyMedianMs} / ${run.latencyP99Ms} ms   ${run.cpuMsPerRequest} CPU-ms   ${run.requestsTotal} requests, 0 errors/timeouts/non-2xx`).join('\n')}
+    blocks.push(`4. Throughput through serverless offline, ${tp.runs[0]?.connections} connections, ${tp.rounds} interleaved rounds of ${tp.roundSeconds} s (requests/s, latency p50 / p99 ms, gateway CPU per request)
+${tp.runs.map((run) => `   ${run.round} ${run.name.padEnd(22)} ${String(run.requestsPerSecond).padStart(6)} req/s   ${run.latencyMedianMs} / ${run.latencyP99Ms} ms   ${run.cpuMsPerRequest} CPU-ms   ${run.requestsTotal} requests, 0 errors/timeouts/non-2xx`).join('\n')}
+   medians of the per-round ratios:
    /me to bare: ${tp.meToBare}x   /run to /me: ${tp.runToMe}x (target >= 0.7x: ${verdict(tp.runToMe >= 0.7)})
    CPU per /run / per /me: ${tp.runCpuToMe}x (target <= 1.5x: ${verdict(tp.runCpuToMe <= 1.5)})`);
   if (memory)

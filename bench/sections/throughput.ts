@@ -63,12 +63,19 @@ export function throughput(
     '-H',
     `${name}=${value}`,
   ]);
+  // autocannon counts a request as a timeout only after `-t` (10 s by default): in a shorter
+  // run a request that never comes back was counted as nothing at all (0 requests, 0 errors,
+  // 0 timeouts). One second under the run's length makes a stuck request visible; half of a
+  // 4 s run (2 s) failed a healthy /run at 32 connections on a loaded machine.
+  const timeoutSeconds = Math.max(1, Math.min(10, durationSeconds - 1));
   const args = [
     autocannonBin,
     '-c',
     String(connections),
     '-d',
     String(durationSeconds),
+    '-t',
+    String(timeoutSeconds),
     '-j',
     ...headerArgs,
     target.url,

@@ -60,7 +60,10 @@ export interface ForwardRequest {
   headers: Readonly<Record<string, string | undefined>>;
   body?: Buffer;
   principal: Principal;
-  /** Correlation, trace and the deadline by which everything, retries included, must be over. */
+  /**
+   * Correlation, trace and the Lambda's deadline. The forwarder narrows it to the service's
+   * `timeoutMs` itself (see `forward`); retries included, everything is over by then.
+   */
   call: OutboundCall;
 }
 
@@ -101,6 +104,31 @@ export class CloudRunForwarder {
   }
 
   async forward(request: ForwardRequest): Promise<ForwardResult> {
+    const { service } = request;
+    // One timer for the whole forward, cleared when it is over, instead of `withTimeout()`:
+    // its AbortSignal.timeout timers cannot be cleared, so every /run left two timers (the
+    // Lambda's deadline and the service's) that fired 10-15 s after the answer, waking the
+    // worker to abort a finished request. The call's own signal stands only for its
+    // deadline (outbound-call.ts), which this timer honours too: the lesser one wins.
+    const deadline = Math.min(request.call.deadline, this.now() + service.config.timeoutMs);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - this.now()));
+    // Built field by field: spreading the call would run its lazy `signal` getter.
+    const call: OutboundCall = {
+      correlationId: request.call.correlationId,
+      traceparent: request.call.traceparent,
+      ...(request.call.tracestate ? { tracestate: request.call.tracestate } : {}),
+      deadline,
+      signal: controller.signal,
+    };
+    try {
+      return await this.forwardWithin({ ...request, call });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async forwardWithin(request: ForwardRequest): Promise<ForwardResult> {
     const { name, config: service } = request.service;
     const { call } = request;
     const path = upstreamPath(proxyPathOf(request.rawPath, name));

@@ -109,6 +109,9 @@ export class GcpCredentials {
   /** A Google ID token whose audience is `audience` (a Cloud Run service URL). */
   idToken(audience: string, request: TokenRequestOptions = {}): Promise<string> {
     const key = `id ${audience}`;
+    // A warm container's every call: no deadline timer, no race (issue 16, /run's CPU).
+    const fresh = this.cache.fresh(key);
+    if (fresh !== undefined) return Promise.resolve(fresh);
     return this.withDeadline(
       key,
       this.cache.get(key, () => this.mint((source) => source.idToken(audience))),
@@ -120,6 +123,8 @@ export class GcpCredentials {
   accessToken(scopes: readonly string[], request: TokenRequestOptions = {}): Promise<string> {
     const key = [...new Set(scopes)].sort();
     const cacheKey = `access ${key.join(' ')}`;
+    const fresh = this.cache.fresh(cacheKey);
+    if (fresh !== undefined) return Promise.resolve(fresh);
     return this.withDeadline(
       cacheKey,
       this.cache.get(cacheKey, () => this.mint((source) => source.accessToken(key))),

@@ -82,6 +82,23 @@ export class TokenCache {
   }
 
   /**
+   * The cached token for `key` while no refresh is due (outside the margin, not a stale token
+   * served after a failed mint), else undefined. The warm path of every request: it needs no
+   * mint, no wait and no deadline timer, so callers can skip `get()` and its promises.
+   */
+  fresh(key: string): string | undefined {
+    const cached = this.tokens.peek(key, { allowStale: true });
+    if (
+      !cached ||
+      this.servingStale.has(cached) ||
+      cached.expiresAt - this.options.marginMs <= this.options.now()
+    ) {
+      return undefined;
+    }
+    return cached.token;
+  }
+
+  /**
    * The cached token for `key` while it is still good for more than `staleMarginMs` (even if
    * inside the refresh margin), else undefined: what a caller may use instead of waiting for a
    * slow refresh.

@@ -96,4 +96,33 @@ describe('TokenCache', () => {
     ).rejects.toThrow('down');
     expect(await cache.get('id a', async () => ({ token: 'ok', expiresAt: 10 }))).toBe('ok');
   });
+
+  it('happy flow: fresh() is the cached token while no refresh is due, never a stale or margin one', async () => {
+    let now = 0;
+    const cache = new TokenCache({
+      marginMs: 300_000,
+      staleMarginMs: 30_000,
+      staleRetryMs: 5_000,
+      now: () => now,
+    });
+    expect(cache.fresh('id a')).toBeUndefined();
+    await cache.get('id a', async () => ({ token: 't1', expiresAt: 3_600_000 }));
+    expect(cache.fresh('id a')).toBe('t1');
+    expect(cache.fresh('id b')).toBeUndefined();
+    // Inside the margin: a refresh is due, so the caller must go through get().
+    now = 3_600_000 - 300_000;
+    expect(cache.fresh('id a')).toBeUndefined();
+    // A stale token served after a failed refresh is get()'s to serve, not fresh()'s.
+    await cache.get('id a', () => Promise.reject(new Error('Google is down')));
+    expect(cache.fresh('id a')).toBeUndefined();
+    expect(await cache.get('id a', async () => ({ token: 't2', expiresAt: 0 }))).toBe('t1');
+    expect(cache.fresh('id a')).toBeUndefined();
+    now += 5_001;
+    expect(await cache.get('id a', async () => ({ token: 't3', expiresAt: now + 3_600_000 }))).toBe(
+      't3',
+    );
+    expect(cache.fresh('id a')).toBe('t3');
+    cache.delete('id a');
+    expect(cache.fresh('id a')).toBeUndefined();
+  });
 });
