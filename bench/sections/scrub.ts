@@ -275,7 +275,7 @@ function detectorLoadMs(): { detectorMs: number; zodMs: number } {
 export function formatScrubReport(result: ScrubBenchResult): string {
   const fp = result.falsePositives;
   return `
-6. Secret scrubbing (secretlint recommended rules) on this repository's history
+7. Secret scrubbing (secretlint recommended rules) on this repository's history
    history: ${result.history.commits} commits, ${result.history.fileDiffs} file diffs, ${result.history.megabytes} MB of patches
    throughput (best of 3, wall / CPU): ${result.text.wallMegabytesPerSecond} / ${result.text.cpuMegabytesPerSecond} MB/s as text per commit, ${result.diffInfo.wallMegabytesPerSecond} / ${result.diffInfo.cpuMegabytesPerSecond} MB/s as DiffInfo per file
    fixed cost of one scan: ${result.smallTextMedianUs} µs; detector import in a fresh process: ${result.detectorLoad.detectorMs} ms (zod: ${result.detectorLoad.zodMs} ms)
