@@ -8,7 +8,7 @@ import { redactSensitive } from '../shared/logging/redact';
  * The production logger configuration, writing to nowhere: the benchmark pays for building
  * and serialising every log line (as Lambda does) but not for a terminal.
  */
-export function discardingLogger(): Logger {
+export function discardingLogger(): GatewayLogger {
   return discarding(new GatewayLogger({ serviceName: 'crossgate' }));
 }
 
@@ -17,7 +17,7 @@ export function discardingStockLogger(): Logger {
   return discarding(new Logger({ serviceName: 'crossgate', jsonReplacerFn: redactSensitive }));
 }
 
-function discarding(logger: Logger): Logger {
+function discarding<L extends Logger>(logger: L): L {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   (logger as unknown as { console: Console }).console = new Console({ stdout: sink, stderr: sink });
   return logger;

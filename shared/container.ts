@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { GatewayLogger } from './logging/gateway-logger';
 import { TokenVerifier } from './auth/token-verifier';
 import { containerCoreConfig, containerSectionConfig } from './config/compiled-document';
 import type { CoreConfig } from './config/schema';
@@ -9,7 +9,7 @@ import type { GatewayModule, ModuleConfig } from './modules/gateway-module';
 export interface GatewayDependencies<Config extends CoreConfig = CoreConfig> {
   config: Config;
   verifier: Pick<TokenVerifier, 'verify'>;
-  logger: Logger;
+  logger: GatewayLogger;
 }
 
 let coreDependencies: GatewayDependencies | undefined;

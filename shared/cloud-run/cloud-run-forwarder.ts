@@ -6,7 +6,7 @@ import type { CloudRunConfig, CloudRunServiceConfig } from './config-schema';
 import { CORRELATION_HEADER } from '../correlation/correlation-id';
 import { GatewayError, GatewayTimeoutError, UpstreamError } from '../errors';
 import type { GcpCredentials } from '../gcp/gcp-credentials';
-import type { OutboundCall } from '../http/outbound-call';
+import { withinTimeout, type OutboundCall } from '../http/outbound-call';
 import { retrying, type RetryPolicy } from '../http/retry';
 import type { HttpResponse } from '../http/responses';
 import { allowedRequestHeaders, allowedResponseHeaders, identityHeaders } from './forward-headers';
@@ -104,28 +104,13 @@ export class CloudRunForwarder {
   }
 
   async forward(request: ForwardRequest): Promise<ForwardResult> {
-    const { service } = request;
-    // One timer for the whole forward, cleared when it is over, instead of `withTimeout()`:
-    // its AbortSignal.timeout timers cannot be cleared, so every /run left two timers (the
-    // Lambda's deadline and the service's) that fired 10-15 s after the answer, waking the
-    // worker to abort a finished request. The call's own signal stands only for its
-    // deadline (outbound-call.ts), which this timer honours too: the lesser one wins.
-    const deadline = Math.min(request.call.deadline, this.now() + service.config.timeoutMs);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - this.now()));
-    // Built field by field: spreading the call would run its lazy `signal` getter.
-    const call: OutboundCall = {
-      correlationId: request.call.correlationId,
-      traceparent: request.call.traceparent,
-      ...(request.call.tracestate ? { tracestate: request.call.tracestate } : {}),
-      deadline,
-      signal: controller.signal,
-    };
-    try {
-      return await this.forwardWithin({ ...request, call });
-    } finally {
-      clearTimeout(timer);
-    }
+    // One cleared timer for the whole forward, retries included (outbound-call.ts).
+    return withinTimeout(
+      request.call,
+      request.service.config.timeoutMs,
+      (call) => this.forwardWithin({ ...request, call }),
+      this.now,
+    );
   }
 
   private async forwardWithin(request: ForwardRequest): Promise<ForwardResult> {

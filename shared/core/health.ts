@@ -1,5 +1,5 @@
 import packageJson from '../../package.json' with { type: 'json' };
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { GatewayLogger } from '../logging/gateway-logger';
 import { jsonResponse } from '../http/responses';
 import { logger as containerLogger } from '../logging/logger';
 import { publicRoute } from '../middleware/gateway-handler';
@@ -9,7 +9,7 @@ import { HEALTH_ROUTE } from './routes';
  * `GET /health`: no auth; says who is answering. It needs no config at all, so a deployment
  * with a broken backend section still answers health checks.
  */
-export function createHealthHandler(options: { logger?: Logger } = {}) {
+export function createHealthHandler(options: { logger?: GatewayLogger } = {}) {
   return publicRoute(
     async () =>
       jsonResponse(200, { status: 'ok', name: packageJson.name, version: packageJson.version }),

@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { GatewayLogger } from '../logging/gateway-logger';
 import { containerKeySet } from '../assertion/container-assertions';
 import { jwksResponseHeaders, publicJwks } from '../assertion/jwks';
 import type { AssertionKeySet } from '../assertion/key-set';
@@ -13,7 +13,7 @@ export interface JwksHandlerOptions {
   config?: Pick<CoreConfig, 'assertion' | 'aws' | 'secrets'>;
   /** The key set; the container's secret cache by default. */
   keySet?: () => Promise<AssertionKeySet>;
-  logger?: Logger;
+  logger?: GatewayLogger;
 }
 
 /**

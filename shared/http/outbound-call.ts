@@ -61,11 +61,23 @@ export function outboundCall(options: OutboundCallOptions): OutboundCall {
     deadline,
     get signal(): AbortSignal {
       signal ??= Number.isFinite(budget)
-        ? AbortSignal.timeout(Math.max(0, Math.ceil(budget - (performance.now() - madeAt))))
+        ? timeoutSignal(budget - (performance.now() - madeAt))
         : new AbortController().signal;
       return signal;
     },
   };
+}
+
+/**
+ * A signal that aborts in `ms`, as AbortSignal.timeout does, or is aborted already when a
+ * lazily made signal is asked for after its deadline.
+ */
+function timeoutSignal(ms: number): AbortSignal {
+  return ms > 0
+    ? AbortSignal.timeout(Math.ceil(ms))
+    : AbortSignal.abort(
+        new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+      );
 }
 
 /**
@@ -75,11 +87,58 @@ export function outboundCall(options: OutboundCallOptions): OutboundCall {
 export function withTimeout(call: OutboundCall, timeoutMs: number, now = Date.now()): OutboundCall {
   const deadline = Math.min(call.deadline, now + timeoutMs);
   if (deadline === call.deadline) return call;
+  // Lazy, as in outboundCall: a caller that only reads the deadline (Spanner's statement
+  // budget) arms no timer. Built field by field: a spread would run the call's getters.
+  const budget = Math.max(0, deadline - now);
+  const madeAt = performance.now();
+  let signal: AbortSignal | undefined;
   return {
-    ...call,
+    correlationId: call.correlationId,
+    get traceparent(): string {
+      return call.traceparent;
+    },
+    ...(call.tracestate ? { tracestate: call.tracestate } : {}),
     deadline,
-    signal: AbortSignal.any([call.signal, AbortSignal.timeout(Math.max(0, deadline - now))]),
+    get signal(): AbortSignal {
+      signal ??= AbortSignal.any([
+        call.signal,
+        timeoutSignal(budget - (performance.now() - madeAt)),
+      ]);
+      return signal;
+    },
   };
+}
+
+/**
+ * Runs `work` with the call narrowed to a backend's own timeout, like `withTimeout`, but with
+ * one timer that is cleared when the work is over. `withTimeout`'s `AbortSignal.timeout`
+ * timers cannot be cleared: each one fires (and wakes the worker) long after the answer. The
+ * narrowed signal stands for the lesser deadline, so it honours the call's own deadline too.
+ *
+ * @example
+ *   const result = await withinTimeout(request.call, 10_000, (call) => forward(call));
+ */
+export async function withinTimeout<T>(
+  call: OutboundCall,
+  timeoutMs: number,
+  work: (narrowed: OutboundCall) => Promise<T>,
+  now: () => number = Date.now,
+): Promise<T> {
+  const deadline = Math.min(call.deadline, now() + timeoutMs);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - now()));
+  try {
+    // Built field by field: spreading the call would run its lazy `signal` getter.
+    return await work({
+      correlationId: call.correlationId,
+      traceparent: call.traceparent,
+      ...(call.tracestate ? { tracestate: call.tracestate } : {}),
+      deadline,
+      signal: controller.signal,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Milliseconds left before the call's deadline; 0 when it has passed. */

@@ -1,5 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { GatewayLogger } from '../logging/gateway-logger';
+import type { GatewayLogger } from '../logging/gateway-logger';
 import {
   maybeRequestStateOf,
   type GatewayMiddleware,
@@ -7,7 +6,7 @@ import {
 } from './request-state';
 
 export interface AuditOptions {
-  logger: Logger;
+  logger: GatewayLogger;
   now?: () => number;
   /** The Lambda's X-Ray trace header; Lambda sets `_X_AMZN_TRACE_ID` per invocation. */
   xrayTraceId?: () => string | undefined;
@@ -45,16 +44,12 @@ export function audit(options: AuditOptions): GatewayMiddleware {
       },
       ...state.audit,
     };
-    if (options.logger instanceof GatewayLogger) {
-      // Written whatever the log level (gateway-logger.ts, `audit`).
-      options.logger.audit({
-        route: state.route,
-        correlationId: state.correlation.correlationId,
-        audit,
-      });
-    } else {
-      options.logger.info('audit', { audit });
-    }
+    // Written whatever the log level (gateway-logger.ts, `audit`).
+    options.logger.audit({
+      route: state.route,
+      correlationId: state.correlation.correlationId,
+      audit,
+    });
   };
 
   return { after: auditAfter, onError: auditAfter };

@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { GatewayLogger } from '../logging/gateway-logger';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { TokenVerifier } from '../auth/token-verifier';
@@ -25,7 +25,7 @@ export interface GatewayRouteOptions<Target> {
   /** Finds the target and its policy, once per request. */
   resolveTarget: TargetResolver<Target>;
   additionalChecks?: readonly AdditionalCheck<Target>[];
-  logger: Logger;
+  logger: GatewayLogger;
   verifier: Pick<TokenVerifier, 'verify'>;
   /** Time kept back from the Lambda's remaining time for answering. */
   lambdaMarginMs?: number;
@@ -83,7 +83,7 @@ export function gatewayRoute<Target>(
 /** A route that needs no token (/health, the JWKS): correlation, audit and errors only. */
 export function publicRoute(
   handler: PublicRouteHandler,
-  options: { route: string; logger: Logger },
+  options: { route: string; logger: GatewayLogger },
 ): LambdaHandler {
   const { logger } = options;
   return middy<GatewayEvent, HttpResponse, Error, Context>(

@@ -1,6 +1,5 @@
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { GatewayLogger } from '../../shared/logging/gateway-logger';
 
 /**
@@ -8,7 +7,7 @@ import { GatewayLogger } from '../../shared/logging/gateway-logger';
  * writes through its own `console` property; it is pointed at an in-memory stream.
  */
 export function capturedLogger(): {
-  logger: Logger;
+  logger: GatewayLogger;
   lines: () => Record<string, unknown>[];
   raw: () => string;
 } {

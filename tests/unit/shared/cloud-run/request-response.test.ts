@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../../../shared/middleware/request-state';
-import { outboundCall, withTimeout } from '../../../../shared/http/outbound-call';
+import { outboundCall, withinTimeout, withTimeout } from '../../../../shared/http/outbound-call';
 import { requestBody } from '../../../../shared/http/request-body';
 import { encodeBody, readLimitedBody } from '../../../../shared/cloud-run/response-body';
 import { isIdempotent } from '../../../../shared/cloud-run/retry-policy';
@@ -103,5 +103,30 @@ describe('retry policy and deadline', () => {
     expect(narrowed.signal.aborted).toBe(true);
     expect(request.signal.aborted).toBe(false);
     expect(narrowed.traceparent).toBe(request.traceparent);
+  });
+
+  it('withinTimeout: the work sees the lesser deadline and aborts at it; the timer ends with the work', async () => {
+    const correlation = {
+      correlationId: 'c',
+      source: 'generated' as const,
+      trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentId: '0'.repeat(16), flags: '01' },
+    };
+    const request = outboundCall({ correlation, remainingTimeMs: 60_000 });
+    let slow: AbortSignal | undefined;
+    await withinTimeout(request, 20, async (call) => {
+      slow = call.signal;
+      expect(call.deadline).toBeLessThan(request.deadline);
+      expect(call.traceparent).toBe(request.traceparent);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    });
+    expect(slow?.aborted).toBe(true);
+    let quick: AbortSignal | undefined;
+    await withinTimeout(request, 20, async (call) => {
+      quick = call.signal;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Cleared with the work: a finished call is never aborted afterwards.
+    expect(quick?.aborted).toBe(false);
+    expect(request.signal.aborted).toBe(false);
   });
 });
