@@ -1,4 +1,4 @@
-import { getXRayTraceIdFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import { getNumberFromEnv, getXRayTraceIdFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { LogFormatter, LogItem, Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import type {
   ConstructorOptions,
@@ -59,7 +59,13 @@ export class GatewayLogger extends Logger {
     this.#formatter = formatter;
     this.#serviceName =
       options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'service_undefined';
-    this.#sampleRate = options.sampleRateValue ?? 0;
+    // Powertools' order: the constructor's value, else POWERTOOLS_LOGGER_SAMPLE_RATE, if valid.
+    this.#sampleRate =
+      [
+        options.sampleRateValue,
+        getNumberFromEnv({ key: 'POWERTOOLS_LOGGER_SAMPLE_RATE', defaultValue: 0 }),
+      ].find((value): value is number => typeof value === 'number' && value >= 0 && value <= 1) ??
+      0;
   }
 
   override addContext(context: LambdaContextFields): void {
@@ -106,6 +112,12 @@ export class GatewayLogger extends Logger {
   }
 
   protected override printLog(logLevel: number, log: LogItem): void {
+    // Powertools may log from its own constructor (a sampling rate sets DEBUG and says so),
+    // before this class's fields exist: such a line takes Powertools' path.
+    if (!(#printingPlain in this)) {
+      super.printLog(logLevel, log);
+      return;
+    }
     this.#printingPlain = log instanceof PlainLogItem;
     try {
       super.printLog(logLevel, log);
@@ -117,7 +129,9 @@ export class GatewayLogger extends Logger {
   protected override getJsonReplacer(): (key: string, value: unknown) => void {
     // JSON.stringify ignores a replacer that is not a function or an array, and then runs
     // on V8's fast path. A PlainLogItem holds nothing the replacer would change.
-    if (this.#printingPlain) return null as unknown as (key: string, value: unknown) => void;
+    if (#printingPlain in this && this.#printingPlain) {
+      return null as unknown as (key: string, value: unknown) => void;
+    }
     return super.getJsonReplacer();
   }
 

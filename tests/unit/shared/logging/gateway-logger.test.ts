@@ -2,7 +2,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   GatewayLogFormatter,
   GatewayLogger,
@@ -141,6 +141,7 @@ describe('GatewayLogger', () => {
 });
 
 describe('GatewayLogger.audit', () => {
+  afterEach(() => vi.unstubAllEnvs());
   beforeAll(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-12-02T08:00:00.000Z'));
@@ -180,6 +181,8 @@ describe('GatewayLogger.audit', () => {
       vi.stubEnv('_X_AMZN_TRACE_ID', trace);
       // On demand: the first invocation is a cold start (Powertools reads this at construction).
       vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+      // A configured sampling rate is printed on every line.
+      vi.stubEnv('POWERTOOLS_LOGGER_SAMPLE_RATE', trace ? '1' : '');
       const { reference, subject, referenceText, subjectText } = pair();
       for (let request = 0; request < 2; request += 1) {
         reference.info('audit', { audit });
