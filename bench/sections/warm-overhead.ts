@@ -77,6 +77,8 @@ export async function warmOverhead(
   const event = httpApiEvent('GET /me', { headers: { authorization: `Bearer ${token}` } });
   const eventFor = (bearer: string) =>
     httpApiEvent('GET /me', { headers: { authorization: `Bearer ${bearer}` } });
+  const deliveredEvent = (bearer: string) =>
+    JSON.parse(JSON.stringify(eventFor(bearer))) as ReturnType<typeof eventFor>;
   const context = lambdaContext(900_000);
 
   const [header, payload, signature] = token.split('.') as [string, string, string];
@@ -120,13 +122,29 @@ export async function warmOverhead(
   const perRound = Math.ceil(iterations / rounds);
   for (let r = 0; r < rounds; r += 1) {
     // Events built before timing; each fresh token is seen once by each chain.
-    const freshEvents = fresh.slice(r * freshPerRound, (r + 1) * freshPerRound).map(eventFor);
+    // Each chain gets its own events, parsed from JSON as the Lambda runtime delivers them:
+    // a shared event would hand the second chain strings the first one already flattened.
+    const tokens = fresh.slice(r * freshPerRound, (r + 1) * freshPerRound);
+    const gatewayEvents = tokens.map(deliveredEvent);
+    const peerEvents = tokens.map(deliveredEvent);
     gateway.push(...(await timeEach(perRound, () => me(event, context))));
     peerSame.push(...(await timeEach(perRound, () => peer(event, context))));
-    let next = 0;
-    gatewayFresh.push(...(await timeEach(freshPerRound, () => me(freshEvents[next++]!, context))));
-    next = 0;
-    peerFresh.push(...(await timeEach(freshPerRound, () => peer(freshEvents[next++]!, context))));
+    const gatewayFreshRound = async () => {
+      let next = 0;
+      gatewayFresh.push(
+        ...(await timeEach(freshPerRound, () => me(gatewayEvents[next++]!, context))),
+      );
+    };
+    const peerFreshRound = async () => {
+      let next = 0;
+      peerFresh.push(...(await timeEach(freshPerRound, () => peer(peerEvents[next++]!, context))));
+    };
+    // Which chain sees a round's tokens first alternates.
+    for (const run of r % 2 === 0
+      ? [gatewayFreshRound, peerFreshRound]
+      : [peerFreshRound, gatewayFreshRound]) {
+      await run();
+    }
     bare.push(...(await timeEach(perRound, bareHandler)));
     crypto.push(...(await timeEach(perRound, rs256)));
   }

@@ -133,7 +133,10 @@ describe('TokenVerifier hardening (issue 15)', () => {
     const cache = new VerifiedTokenCache();
     const verifier = verifierFor({ cache });
     const token = await sign({});
+    // Stored on its second verification (token-doorkeeper.ts).
     await verifier.verify(token);
+    await verifier.verify(token);
+    expect(cache.size).toBe(1);
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const sameBytes = [...alphabet]

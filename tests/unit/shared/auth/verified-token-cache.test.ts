@@ -16,10 +16,17 @@ function clock(start = 1_000_000_000_000) {
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
+/** Most behaviours are those of a stored token: without the doorkeeper, the first set stores. */
+const storedOnFirstUse = (options: ConstructorParameters<typeof VerifiedTokenCache>[0] = {}) =>
+  new VerifiedTokenCache({ doorkeeperSlots: 0, ...options });
+
+/** A token-shaped string ending in a signature of its own (the cache keys on the end). */
+const signedToken = (signature: string) => `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.${signature}`;
+
 describe('VerifiedTokenCache', () => {
   it('happy flow: returns the principal of a remembered token until it expires', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache({ now: time.now });
+    const cache = storedOnFirstUse({ now: time.now });
     cache.set('t1', principal('a'), { exp: time.now() / 1000 + 60 });
     expect(cache.get('t1')?.subject).toBe('a');
     time.advance(60_000);
@@ -29,7 +36,7 @@ describe('VerifiedTokenCache', () => {
 
   it('never reuses a verification longer than maxAgeSeconds', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache({ now: time.now, maxAgeSeconds: 10 });
+    const cache = storedOnFirstUse({ now: time.now, maxAgeSeconds: 10 });
     cache.set('t1', principal('a'), { exp: time.now() / 1000 + 3600 });
     time.advance(9_999);
     expect(cache.get('t1')).toBeDefined();
@@ -39,14 +46,14 @@ describe('VerifiedTokenCache', () => {
 
   it('does not serve a token before its nbf', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache({ now: time.now });
+    const cache = storedOnFirstUse({ now: time.now });
     cache.set('t1', principal('a'), { exp: time.now() / 1000 + 60, nbf: time.now() / 1000 + 5 });
     expect(cache.get('t1')).toBeUndefined();
   });
 
   it('evicts the least recently used token beyond maxEntries', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache({ now: time.now, maxEntries: 2 });
+    const cache = storedOnFirstUse({ now: time.now, maxEntries: 2 });
     const exp = time.now() / 1000 + 60;
     cache.set('t1', principal('a'), { exp });
     cache.set('t2', principal('b'), { exp });
@@ -67,7 +74,7 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('hands out a frozen principal so that no request can alter another one', () => {
-    const cache = new VerifiedTokenCache();
+    const cache = storedOnFirstUse();
     cache.set('t1', principal('a'), { exp: Date.now() / 1000 + 60 });
     const cached = cache.get('t1')!;
     expect(() => (cached.groups as string[]).push('admins')).toThrow();
@@ -76,7 +83,7 @@ describe('VerifiedTokenCache', () => {
 
   it('bounds its memory in bytes: large tokens evict older ones before maxEntries is reached', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache({ now: time.now, maxEntries: 1000, maxBytes: 64 * 1024 });
+    const cache = storedOnFirstUse({ now: time.now, maxEntries: 1000, maxBytes: 64 * 1024 });
     const exp = time.now() / 1000 + 60;
     for (let index = 0; index < 100; index += 1) {
       cache.set(`${'x'.repeat(8000)}${index}`, principal(`s${index}`), { exp });
@@ -90,7 +97,7 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('error flow: an entry larger than the whole budget is not kept', () => {
-    const cache = new VerifiedTokenCache({ maxBytes: 1024 });
+    const cache = storedOnFirstUse({ maxBytes: 1024 });
     cache.set('y'.repeat(4096), principal('big'), { exp: Date.now() / 1000 + 60 });
     expect(cache.size).toBe(0);
     expect(cache.bytes).toBe(0);
@@ -98,8 +105,49 @@ describe('VerifiedTokenCache', () => {
 
   it('error flow: a token already past exp is not kept', () => {
     const time = clock();
-    const cache = new VerifiedTokenCache({ now: time.now });
+    const cache = storedOnFirstUse({ now: time.now });
     cache.set('t1', principal('a'), { exp: time.now() / 1000 - 1 });
     expect(cache.size).toBe(0);
+  });
+
+  it('stores a token on its second verification, so one-shot tokens leave nothing behind', () => {
+    const time = clock();
+    const cache = new VerifiedTokenCache({ now: time.now });
+    const exp = time.now() / 1000 + 60;
+    for (let index = 0; index < 500; index += 1) {
+      cache.set(signedToken(`${'s'.repeat(40)}-one-shot-${index}`), principal('x'), {
+        exp,
+      });
+    }
+    expect(cache.size).toBe(0);
+    const reused = signedToken(`reused-signature-${'r'.repeat(40)}`);
+    cache.set(reused, principal('a'), { exp });
+    expect(cache.get(reused)).toBeUndefined();
+    cache.set(reused, principal('a'), { exp });
+    expect(cache.get(reused)?.subject).toBe('a');
+    expect(cache.size).toBe(1);
+  });
+
+  it('error flow: a string that only ends like a remembered token is not a hit', () => {
+    const cache = storedOnFirstUse();
+    const signature = 'S'.repeat(342);
+    const token = signedToken(signature);
+    cache.set(token, principal('a'), { exp: Date.now() / 1000 + 60 });
+    expect(cache.get(token)?.subject).toBe('a');
+    // Same end (the cache's key), other header and payload: a miss, and the entry stays.
+    expect(cache.get(`eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.${signature}`)).toBeUndefined();
+    expect(cache.get(token.slice(1))).toBeUndefined();
+    expect(cache.get(token)?.subject).toBe('a');
+  });
+
+  it('two verified tokens ending alike share one slot: the later replaces the earlier', () => {
+    const cache = storedOnFirstUse();
+    const exp = Date.now() / 1000 + 60;
+    const first = `a.b.${'E'.repeat(64)}`;
+    const second = `c.d.${'E'.repeat(64)}`;
+    cache.set(first, principal('first'), { exp });
+    cache.set(second, principal('second'), { exp });
+    expect(cache.get(first)).toBeUndefined();
+    expect(cache.get(second)?.subject).toBe('second');
   });
 });

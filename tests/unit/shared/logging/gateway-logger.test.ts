@@ -202,6 +202,37 @@ describe('GatewayLogger.audit', () => {
     }
   });
 
+  it('hands the invocation to Powertools only for its own lines: they match, request after request', () => {
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const { reference, subject, referenceText, subjectText } = pair();
+    // Request 1 prints only its audit line (the subject's context stays with the subject).
+    reference.info('audit', { audit });
+    subject.audit({ route: 'GET /me', correlationId: '4bf92f3577b34da6a3ce929d0e0e4736', audit });
+    expect(subjectText()).toBe(referenceText());
+    // Request 2 also writes a warning and asks for the id; then a child logger writes.
+    const next = lambdaContext(1000);
+    for (const logger of [reference, subject]) {
+      logger.addContext(next);
+      logger.setCorrelationId('c0ffee00c0ffee00c0ffee00c0ffee00');
+      logger.warn('upstream slow', { upstreamMs: 812 });
+    }
+    const warning = subjectText();
+    expect(warning).toBe(referenceText());
+    expect(JSON.parse(warning)).toMatchObject({
+      cold_start: false,
+      function_request_id: next.awsRequestId,
+      correlation_id: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+    });
+    expect(subject.getCorrelationId()).toBe(reference.getCorrelationId());
+    const referenceChild = reference.createChild();
+    const subjectChild = subject.createChild();
+    const referenceChildText = capture(referenceChild);
+    const subjectChildText = capture(subjectChild);
+    referenceChild.error('child line');
+    subjectChild.error('child line');
+    expect(subjectChildText()).toBe(referenceChildText());
+  });
+
   it('takes the replacer path for what must be redacted, and still matches', () => {
     const { reference, subject, referenceText, subjectText } = pair();
     const leaky = { ...audit, note: 'Bearer abc.def', headers: { authorization: 'x' } };
