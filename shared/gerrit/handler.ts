@@ -16,7 +16,7 @@ import { encodeChangeId } from './gerrit-path';
 import { gerritServicesFor, type GerritServices } from './container-gerrit';
 import { GERRIT_ROUTE, gerritModule } from './module';
 import { checkLabelPolicies, parseReviewInput, parseSubmitInput } from './review-input';
-import { callerCall, GERRIT_LAMBDA_MARGIN_MS, gerritTarget, type GerritTarget } from './routes';
+import { GERRIT_LAMBDA_MARGIN_MS, gerritTarget, withCallerCall, type GerritTarget } from './routes';
 
 /**
  * The scrubbers (secretlint's rules: about 300 ms to load, measured for the run function) are
@@ -52,23 +52,26 @@ export function createGerritHandler(options: GerritHandlerOptions = {}): LambdaH
   const forward: RouteHandler<GerritTarget> = async (request) => {
     const { known, params, path, query } = request.target;
     const body = requestBodyOf(request, gerrit);
-    const call = callerCall(request, gerrit);
     const agent = request.principal.kind === 'agent';
-    if (agent && params.id !== undefined && known.kind !== 'change') {
-      const hidden = await hiddenFromAgent(params.id, call);
-      if (hidden) return relay(hidden, request);
-    }
     const queryString = query.toString();
-    const answer = await services.client.forward(
-      {
-        method: known.method,
-        path,
-        ...(queryString ? { query: queryString } : {}),
-        ...(body === undefined ? {} : { body }),
-      },
-      call,
-    );
-    if (!agent) return relay(answer, request);
+    // One Gerrit window for the agent's sensitivity check and the call itself.
+    const { answer, hidden } = await withCallerCall(request, gerrit, async (call) => {
+      if (agent && params.id !== undefined && known.kind !== 'change') {
+        const hiddenAnswer = await hiddenFromAgent(params.id, call);
+        if (hiddenAnswer) return { answer: hiddenAnswer, hidden: true };
+      }
+      const gerritAnswer = await services.client.forward(
+        {
+          method: known.method,
+          path,
+          ...(queryString ? { query: queryString } : {}),
+          ...(body === undefined ? {} : { body }),
+        },
+        call,
+      );
+      return { answer: gerritAnswer, hidden: false };
+    });
+    if (!agent || hidden) return relay(answer, request);
     const { agentView, agentErrorView } = await loadAgentView();
     const view =
       answer.status >= 300
@@ -106,7 +109,9 @@ export function createGerritHandler(options: GerritHandlerOptions = {}): LambdaH
     requireGerritAccount(request.principal, gerrit.account);
     const groups = request.target.endpoint.gerritGroups;
     if (groups.length === 0) return;
-    await services.membership.requireGroups(groups, callerCall(request, gerrit));
+    await withCallerCall(request, gerrit, (call) =>
+      services.membership.requireGroups(groups, call),
+    );
   };
 
   return gatewayRoute(forward, {

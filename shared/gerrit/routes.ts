@@ -1,6 +1,5 @@
 import { NotFoundError } from '../errors';
-import type { OutboundCall } from '../http/outbound-call';
-import { withTimeout } from '../http/outbound-call';
+import { withinTimeout } from '../http/outbound-call';
 import type { TargetResolver } from '../middleware/authorization';
 import type { GatewayRequest } from '../middleware/request-state';
 import type { GerritConfig, GerritEndpointConfig } from './config-schema';
@@ -58,13 +57,16 @@ export function gerritTarget(gerrit: GerritConfig): TargetResolver<GerritTarget>
 /** Time kept back from the Lambda's remaining time, to answer with a problem instead of dying. */
 export const GERRIT_LAMBDA_MARGIN_MS = 300;
 
-/** The Gerrit call for this request: as the caller, within Gerrit's timeout, in its trace. */
-export function callerCall(
+/**
+ * Runs `work` with the Gerrit call for this request: as the caller, in its trace, within
+ * Gerrit's timeout by one timer that is cleared when the work is over (`withinTimeout`).
+ */
+export function withCallerCall<T>(
   request: Pick<GatewayRequest<GerritTarget>, 'principal' | 'call' | 'audit'>,
   gerrit: GerritConfig,
-): GerritCall {
+  work: (call: GerritCall) => Promise<T>,
+): Promise<T> {
   const runAs = requireGerritAccount(request.principal, gerrit.account);
   request.audit.gerritAccount = runAs;
-  const call: OutboundCall = withTimeout(request.call, gerrit.timeoutMs);
-  return { ...call, runAs };
+  return withinTimeout(request.call, gerrit.timeoutMs, (call) => work({ ...call, runAs }));
 }

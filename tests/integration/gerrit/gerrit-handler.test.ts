@@ -21,6 +21,8 @@ let standIn: GerritStandIn;
 let inspector: ReturnType<typeof standInInspector>;
 let handler: ReturnType<typeof createGerritHandler>;
 let membership: GerritGroupMembership;
+let client: GerritClient;
+let config: ReturnType<typeof parseGatewayConfig>;
 let clock = Date.now();
 
 const ROUTE = 'ANY /gerrit/a/{proxy+}';
@@ -91,11 +93,11 @@ beforeAll(async () => {
         ? { ...endpoint, policy: { group: 'admins' } }
         : endpoint,
   );
-  const config = parseGatewayConfig(
+  config = parseGatewayConfig(
     document,
     stackConfigEnv({ CROSSGATE_GERRIT_URL: standIn.url, CROSSGATE_GERRIT_SECRET_ID: secretId }),
   );
-  const client = new GerritClient({
+  client = new GerritClient({
     baseUrl: standIn.url,
     credentialsSecretId: secretId,
     secrets: new SecretCache({
@@ -227,6 +229,33 @@ describe('gerrit function: hardening', () => {
       400,
     );
     expect(await inspector.requests()).toEqual([]);
+  });
+});
+
+describe('gerrit function: deadlines', () => {
+  it("happy flow: the Gerrit window ends with the call: its timer is cleared, the call's signal never aborts after", async () => {
+    const signals: AbortSignal[] = [];
+    const capturing = Object.create(client) as GerritClient;
+    capturing.forward = (input, call) => {
+      signals.push(call.signal);
+      return client.forward(input, call);
+    };
+    const gerrit = { ...config.gerrit!, timeoutMs: 300 };
+    const short = createGerritHandler({
+      dependencies: {
+        config: withSection({ ...config, gerrit }, 'gerrit'),
+        verifier: TokenVerifier.create(config),
+        logger,
+      },
+      gerrit: { client: capturing, membership },
+    });
+    const event = gerritEvent('GET', '/changes/?q=status:open', `Bearer ${await token('bob')}`);
+    const response = await short(event, lambdaContext(10_000));
+    expect(response.statusCode).toBe(200);
+    expect(signals).toHaveLength(1);
+    // Past the 300 ms window: a timer left armed would abort the finished call's signal.
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(signals[0]!.aborted).toBe(false);
   });
 });
 
