@@ -1,4 +1,5 @@
-import { AwsClient, type gaxios } from 'google-auth-library';
+import type { gaxios } from 'google-auth-library';
+import { AwsClient } from './google-auth-clients';
 import type { ExternalAccountCredential } from './credential-secret';
 import { jwtExpiry, type TokenSource } from './token-source';
 import type { MintedToken } from './token-cache';

@@ -1,4 +1,5 @@
-import { IdTokenClient, JWT, type gaxios } from 'google-auth-library';
+import type { gaxios } from 'google-auth-library';
+import { IdTokenClient, JWT } from './google-auth-clients';
 import type { ServiceAccountCredential } from './credential-secret';
 import { accessTokenOf, idTokenOf, type TokenSource } from './token-source';
 import type { MintedToken } from './token-cache';

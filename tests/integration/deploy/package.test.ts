@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,7 +116,16 @@ const expectedFunctions: Record<
     memorySize: 512,
     timeout: 15,
     secrets: ['gcp:run', 'crossgate/assertion-keys'],
-    forbidden: ['@google-cloud/spanner', 'google-gax'],
+    forbidden: [
+      '@google-cloud/spanner',
+      'google-gax',
+      // google-auth-library's clients come from their own modules (shared/gcp/google-auth-clients.ts):
+      // what only its index requires stays out.
+      'gcp-metadata',
+      'bignumber.js',
+      // A fallback Node 22 never runs (deploy/absent-fallbacks-plugin.mjs).
+      'web-streams-polyfill',
+    ],
   },
   spanner: {
     memorySize: 1024,
@@ -639,6 +649,14 @@ describe('the packaged artifacts', () => {
         fn.name === 'authorizer' ? 'aws-jwt-verify' : '@middy/core',
       );
       const text = await artifactText(zipFile, bundle);
+      // Node's builtins are required, never imported as ESM (deploy/require-builtins-plugin.mjs),
+      // except the three the banner imports to make `require` itself.
+      const importedBuiltins = [...text.matchAll(/\bfrom\s*["']((?:node:)?[a-z_/]+)["']/g)]
+        .map((match) => match[1] as string)
+        .filter((specifier) => isBuiltin(specifier));
+      expect(new Set(importedBuiltins), fn.name).toEqual(
+        new Set(['node:module', 'node:url', 'node:path']),
+      );
       for (const forbidden of expectedFunctions[fn.name]?.forbidden ?? []) {
         expect(packages.has(forbidden), `${fn.name} bundles ${forbidden}`).toBe(false);
         expect(entries.some((e) => e.startsWith(`node_modules/${forbidden}/`))).toBe(false);
