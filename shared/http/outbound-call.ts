@@ -32,12 +32,36 @@ export interface OutboundCallOptions {
 }
 
 /**
- * The request's outbound call: bounded by the Lambda's remaining time minus a margin.
- *
- * The signal's timer is made on first use: most requests (/me, denials, cache hits) never
- * call a backend, and `AbortSignal.timeout` was 8% of a warm /me (issue 16). Made late, it
- * still aborts at the same deadline.
+ * An OutboundCall whose traceparent (a new span id) and signal (a timer) are made on first
+ * use: most requests (/me, denials, cache hits) never call a backend, and an eager
+ * `AbortSignal.timeout` was 8% of a warm /me (issue 16). Made late, the signal still aborts at
+ * the same deadline. A class because its getters then live on the prototype: an object
+ * literal with getters is built through V8's runtime on every request.
  */
+class LazyOutboundCall implements OutboundCall {
+  #traceparent: string | undefined;
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    readonly correlationId: string,
+    readonly deadline: number,
+    readonly tracestate: string | undefined,
+    private readonly makeTraceparent: () => string,
+    private readonly makeSignal: () => AbortSignal,
+  ) {}
+
+  get traceparent(): string {
+    this.#traceparent ??= this.makeTraceparent();
+    return this.#traceparent;
+  }
+
+  get signal(): AbortSignal {
+    this.#signal ??= this.makeSignal();
+    return this.#signal;
+  }
+}
+
+/** The request's outbound call: bounded by the Lambda's remaining time minus a margin. */
 export function outboundCall(options: OutboundCallOptions): OutboundCall {
   const now = options.now ?? Date.now();
   const marginMs = options.marginMs ?? DEFAULT_LAMBDA_MARGIN_MS;
@@ -45,27 +69,19 @@ export function outboundCall(options: OutboundCallOptions): OutboundCall {
     options.remainingTimeMs === undefined
       ? Number.POSITIVE_INFINITY
       : Math.max(0, options.remainingTimeMs - marginMs);
-  const deadline = now + budget;
   // Elapsed time on the monotonic clock: `now` may be an injected clock.
   const madeAt = performance.now();
-  let signal: AbortSignal | undefined;
-  let traceparent: string | undefined;
-  return {
-    correlationId: options.correlation.correlationId,
-    // The new span id, like the timer below, is made only for a request that calls out.
-    get traceparent(): string {
-      traceparent ??= childTraceparent(options.correlation.trace);
-      return traceparent;
-    },
-    ...(options.tracestate ? { tracestate: options.tracestate } : {}),
-    deadline,
-    get signal(): AbortSignal {
-      signal ??= Number.isFinite(budget)
+  const { correlation } = options;
+  return new LazyOutboundCall(
+    correlation.correlationId,
+    now + budget,
+    options.tracestate || undefined,
+    () => childTraceparent(correlation.trace),
+    () =>
+      Number.isFinite(budget)
         ? timeoutSignal(budget - (performance.now() - madeAt))
-        : new AbortController().signal;
-      return signal;
-    },
-  };
+        : new AbortController().signal,
+  );
 }
 
 /**
@@ -88,25 +104,16 @@ export function withTimeout(call: OutboundCall, timeoutMs: number, now = Date.no
   const deadline = Math.min(call.deadline, now + timeoutMs);
   if (deadline === call.deadline) return call;
   // Lazy, as in outboundCall: a caller that only reads the deadline (Spanner's statement
-  // budget) arms no timer. Built field by field: a spread would run the call's getters.
+  // budget) arms no timer.
   const budget = Math.max(0, deadline - now);
   const madeAt = performance.now();
-  let signal: AbortSignal | undefined;
-  return {
-    correlationId: call.correlationId,
-    get traceparent(): string {
-      return call.traceparent;
-    },
-    ...(call.tracestate ? { tracestate: call.tracestate } : {}),
+  return new LazyOutboundCall(
+    call.correlationId,
     deadline,
-    get signal(): AbortSignal {
-      signal ??= AbortSignal.any([
-        call.signal,
-        timeoutSignal(budget - (performance.now() - madeAt)),
-      ]);
-      return signal;
-    },
-  };
+    call.tracestate,
+    () => call.traceparent,
+    () => AbortSignal.any([call.signal, timeoutSignal(budget - (performance.now() - madeAt))]),
+  );
 }
 
 /**
