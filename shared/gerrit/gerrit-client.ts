@@ -81,7 +81,9 @@ const MAX_BACKOFF_MS = 30_000;
  *
  * @example
  *   const gerrit = new GerritClient({ baseUrl, credentialsSecretId, secrets: secretCacheFor(config) });
- *   await gerrit.forward({ method: 'GET', path: '/changes/demo~42/detail' }, { ...call, runAs: 'bob' });
+ *   await withinTimeout(request.call, 10_000, (call) =>
+ *     gerrit.forward({ method: 'GET', path: '/changes/demo~42/detail' }, { ...call, runAs: 'bob' }),
+ *   );
  */
 export class GerritClient {
   private readonly options: Required<GerritClientOptions>;

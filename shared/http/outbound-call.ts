@@ -6,6 +6,11 @@ import { GatewayTimeoutError } from '../errors';
  * Everything a backend client needs to make one call on behalf of a request: who to correlate
  * it with, the trace it continues, and when it must be over. Every backend client takes this
  * one value; none repacks the correlation in its own shape.
+ *
+ * The request's call makes `traceparent` and `signal` on first use (getters on its class), so
+ * never spread one: a spread copies own properties only and would drop both. Narrow it with
+ * `withinTimeout`, which hands the work a plain call (fields copied), or build one field by
+ * field.
  */
 export interface OutboundCall {
   correlationId: string;
@@ -135,7 +140,8 @@ export async function withinTimeout<T>(
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - now()));
   try {
-    // Built field by field: spreading the call would run its lazy `signal` getter.
+    // Built field by field: a spread would drop the call's getters (or, read, run them). The
+    // work gets a plain call, which it may spread.
     return await work({
       correlationId: call.correlationId,
       traceparent: call.traceparent,

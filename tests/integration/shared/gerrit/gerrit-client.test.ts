@@ -24,10 +24,17 @@ let secretFetches = 0;
 let client: GerritClient;
 const secretId = `crossgate-test/gerrit-${randomUUID()}`;
 
-const as = (runAs: string, timeoutMs = 5000): GerritCall => ({
-  ...testCall({ correlationId: 'corr-gerrit-1', timeoutMs }),
-  runAs,
-});
+const as = (runAs: string, timeoutMs = 5000): GerritCall => {
+  // Field by field: an outbound call's traceparent and signal are getters a spread would drop.
+  const call = testCall({ correlationId: 'corr-gerrit-1', timeoutMs });
+  return {
+    correlationId: call.correlationId,
+    traceparent: call.traceparent,
+    deadline: call.deadline,
+    signal: call.signal,
+    runAs,
+  };
+};
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
