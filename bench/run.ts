@@ -124,6 +124,8 @@ try {
         { name: 'GET /bare', url: `${gateway}/bare` },
         { name: 'GET /me', url: `${gateway}/me`, headers: bob },
         { name: 'GET /run/echo/hello', url: `${gateway}/run/echo/hello`, headers: bob },
+        // The baseline for /run (bench/bare/upstream-handler.ts): one GET to echo, no gateway.
+        { name: 'GET /bare-upstream', url: `${gateway}/bare-upstream` },
       ];
       // Every worker of every route exists and is idle before any run counts: waves of
       // concurrent requests, each answer awaited (why: bench/warm-workers.ts). Then a short
@@ -168,7 +170,12 @@ try {
           median(of(a).map((run, index) => value(run) / value(of(b)[index] as ThroughputRun))),
           2,
         );
-      const [bare, me, run] = targets.map((target) => target.name) as [string, string, string];
+      const [bare, me, run, bareUpstream] = targets.map((target) => target.name) as [
+        string,
+        string,
+        string,
+        string,
+      ];
       results.throughput = {
         runs,
         warmUp,
@@ -178,6 +185,11 @@ try {
         runToBare: perRound(run, bare, (r) => r.requestsPerSecond),
         runToMe: perRound(run, me, (r) => r.requestsPerSecond),
         runCpuToMe: perRound(run, me, (r) => r.cpuMsPerRequest),
+        // Not targets: what a request that waits for one GET costs in serverless offline,
+        // without a gateway, against one that does not; and /run against that baseline.
+        bareUpstreamCpuToBare: perRound(bareUpstream, bare, (r) => r.cpuMsPerRequest),
+        runCpuToBareUpstream: perRound(run, bareUpstream, (r) => r.cpuMsPerRequest),
+        meCpuToBare: perRound(me, bare, (r) => r.cpuMsPerRequest),
       };
     },
   );
@@ -322,6 +334,9 @@ function printReport(all: Record<string, unknown>): void {
         rounds: number;
         roundSeconds: number;
         meToBare: number;
+        bareUpstreamCpuToBare: number;
+        meCpuToBare: number;
+        runCpuToBareUpstream: number;
         runToBare: number;
         runToMe: number;
         runCpuToMe: number;
@@ -373,7 +388,8 @@ ${io
 ${tp.runs.map((run) => `   ${run.round} ${run.name.padEnd(22)} ${String(run.requestsPerSecond).padStart(6)} req/s   ${run.latencyMedianMs} / ${run.latencyP99Ms} ms   ${run.cpuMsPerRequest} CPU-ms   ${run.requestsTotal} requests, 0 errors/timeouts/non-2xx`).join('\n')}
    medians of the per-round ratios:
    /me to bare: ${tp.meToBare}x   /run to /me: ${tp.runToMe}x (target >= 0.7x: ${verdict(tp.runToMe >= 0.7)})
-   CPU per /run / per /me: ${tp.runCpuToMe}x (target <= 1.5x: ${verdict(tp.runCpuToMe <= 1.5)})`);
+   CPU per /run / per /me: ${tp.runCpuToMe}x (target <= 1.5x: ${verdict(tp.runCpuToMe <= 1.5)})
+   baselines, CPU per request: /bare-upstream (one GET, no gateway) / /bare ${tp.bareUpstreamCpuToBare}x   /me / /bare ${tp.meCpuToBare}x   /run / /bare-upstream ${tp.runCpuToBareUpstream}x`);
   if (memory)
     blocks.push(`5. Memory (one container, warm /me)
    after 1,000: RSS ${memory.rssAfter1kMb} MB, heap ${memory.heapAfter1kMb} MB
