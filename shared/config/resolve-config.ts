@@ -52,19 +52,22 @@ function applySlot(config: Record<string, unknown>, slot: ConfigSlot): string | 
     return undefined;
   }
   const text = String(value);
+  // The value itself is not quoted: this message reaches the function's log, and a variable
+  // set by mistake may hold anything, a secret included. Its length helps find the mistake.
+  const theValue = `the value (${text.length} characters)`;
   switch (slot.check) {
     case 'url':
-      return URL.canParse(text) ? undefined : `"${text}" is not a URL`;
+      return URL.canParse(text) ? undefined : `${theValue} is not a URL`;
     case 'number': {
       const number = Number(text);
-      if (text.trim() === '' || !Number.isFinite(number)) return `"${text}" is not a number`;
+      if (text.trim() === '' || !Number.isFinite(number)) return `${theValue} is not a number`;
       setAt(config, slot.path, number);
       return undefined;
     }
     case 'pattern':
       return new RegExp(slot.pattern ?? '', slot.flags).test(text)
         ? undefined
-        : `"${text}" does not match ${slot.pattern}`;
+        : `${theValue} does not match ${slot.pattern}`;
     default:
       return undefined;
   }

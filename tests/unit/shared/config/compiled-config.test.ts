@@ -103,20 +103,22 @@ describe('the compiled config', () => {
     expect(check('spanner.projectId')).toMatchObject({ check: 'string', required: true });
   });
 
-  it('error flow: at start, a bad value names the key (URL, number, pattern, missing variable)', () => {
-    expect(
-      problemOf(() => resolveConfig(compiled, { ...exampleEnv, CROSSGATE_OIDC_ISSUER: 'issuer' })),
-    ).toContain('issuers[1].issuer: "issuer" is not a URL');
+  it('error flow: at start, a bad value names the key (URL, number, pattern, missing variable), never the value', () => {
+    const badUrl = problemOf(() =>
+      resolveConfig(compiled, { ...exampleEnv, CROSSGATE_OIDC_ISSUER: 'sk_live_misplaced' }),
+    );
+    expect(badUrl).toContain('issuers[1].issuer: the value (17 characters) is not a URL');
+    expect(badUrl).not.toContain('sk_live_misplaced');
     expect(
       problemOf(() =>
         resolveConfig(compiled, { ...exampleEnv, CROSSGATE_SECRETS_TTL_SECONDS: 'five' }),
       ),
-    ).toContain('secrets.ttlSeconds: "five" is not a number');
+    ).toContain('secrets.ttlSeconds: the value (4 characters) is not a number');
     expect(
       problemOf(() =>
         resolveConfig(compiled, { ...exampleEnv, CROSSGATE_COGNITO_USER_POOL_ID: 'pool' }),
       ),
-    ).toContain('issuers[0].userPoolId: "pool" does not match');
+    ).toContain('issuers[0].userPoolId: the value (4 characters) does not match');
     const { CROSSGATE_ISSUER_URL: _omitted, ...missing } = exampleEnv;
     expect(problemOf(() => resolveConfig(compiled, missing))).toContain(
       'config key "assertion.issuerUrl" needs environment variable CROSSGATE_ISSUER_URL',
