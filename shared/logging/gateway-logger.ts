@@ -6,6 +6,7 @@ import type {
   LogLevel,
   UnformattedAttributes,
 } from '@aws-lambda-powertools/logger/types';
+import { isoTimestamp } from './iso-timestamp';
 import { redactSensitive } from './redact';
 
 /** What the logger reads of Lambda's invocation context (Powertools' `addContext`). */
@@ -259,7 +260,7 @@ export class GatewayLogFormatter extends LogFormatter {
   }
 
   override formatTimestamp(now: Date): string {
-    return this.#utc ? now.toISOString() : super.formatTimestamp(now);
+    return this.#utc ? isoTimestamp(now.getTime()) : super.formatTimestamp(now);
   }
 }
 
