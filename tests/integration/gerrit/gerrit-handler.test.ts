@@ -240,7 +240,8 @@ describe('gerrit function: deadlines', () => {
       signals.push(call.signal);
       return client.forward(input, call);
     };
-    const gerrit = { ...config.gerrit!, timeoutMs: 300 };
+    // Short, but long enough for a loaded machine to answer within it.
+    const gerrit = { ...config.gerrit!, timeoutMs: 1000 };
     const short = createGerritHandler({
       dependencies: {
         config: withSection({ ...config, gerrit }, 'gerrit'),
@@ -253,8 +254,8 @@ describe('gerrit function: deadlines', () => {
     const response = await short(event, lambdaContext(10_000));
     expect(response.statusCode).toBe(200);
     expect(signals).toHaveLength(1);
-    // Past the 300 ms window: a timer left armed would abort the finished call's signal.
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    // Past the 1 s window: a timer left armed would abort the finished call's signal.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(signals[0]!.aborted).toBe(false);
   });
 });
