@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolvePorts } from '../../local/ports';
 import { startStack } from '../../local/stack';
 import { localServices } from '../../local/services/index';
+import { createServerlessOfflineService } from '../../local/services/serverless-offline';
 import type { LocalService } from '../../local/services/types';
 import { tokenFor } from '../../local/tokens';
 import { fetchEmbeddedJwks } from '../../shared/auth/embedded-jwks-fetch';
@@ -106,7 +107,15 @@ async function burst(embedded: boolean, options: typeof defaults): Promise<ColdB
   const ports = resolvePorts({ CROSSGATE_PORT_OFFSET: String(base + options.portShift) });
   const embeddedIssuers: string[] = [];
   const proxies: FaultProxy[] = [];
-  const services = [...localServices];
+  // The benchmark's serverless offline (serverless.bench.yml, no edge authorizer), as in
+  // section 4: this measures the function's cold start. With the edge authorizer, 50 concurrent
+  // first requests also start 50 authorizer workers on the same two cores, and serverless
+  // offline answers 401 for each one that passes its 10 s timeout (the edge has its own
+  // measure, bench/edge-authorizer.ts).
+  const services = [
+    ...localServices.filter((service) => service.name !== 'serverless-offline'),
+    createServerlessOfflineService({ configFile: 'serverless.bench.yml' }),
+  ];
   services.splice(
     services.length - 1,
     0,
