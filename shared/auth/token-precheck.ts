@@ -49,8 +49,8 @@ export function assertCanonicalJwt(token: string, options: TokenPrecheckOptions)
 }
 
 /**
- * The size check alone: cheap enough to run before the verified-token cache is even asked
- * (its lookup hashes the whole string).
+ * The size check alone: cheap enough to run before the verified-token cache is even asked,
+ * so that no lookup compares an oversized string.
  */
 export function assertTokenSize(token: string, options: TokenPrecheckOptions): void {
   // Every accepted character is ASCII, so length in UTF-16 units is the byte length; a

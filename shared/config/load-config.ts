@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { GatewayModule } from '../modules/gateway-module';
+import { pathText } from './compiled-config';
 import { InvalidConfigError, type ConfigIssue } from './config-error';
 import { interpolateEnv, MissingVariableError } from './interpolate';
 import { coreConfigSchema, type CoreConfig } from './schema';
@@ -85,11 +86,10 @@ function interpolate(
 }
 
 function issuePath(issue: z.core.$ZodIssue, prefix?: string): string {
-  return [...(prefix ? [prefix] : []), ...issue.path]
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
-    .join('');
+  return pathText([
+    ...(prefix ? [prefix] : []),
+    ...issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
+  ]);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, prefix?: string): string {

@@ -60,6 +60,12 @@ describe('readLimitedBody and encodeBody', () => {
 });
 
 describe('retry policy and deadline', () => {
+  const correlation = {
+    correlationId: 'c',
+    source: 'generated' as const,
+    trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentId: '0'.repeat(16), flags: '01' },
+  };
+
   it('happy flow: only idempotent methods retry; POST and PATCH never', () => {
     expect(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].every(isIdempotent)).toBe(true);
     expect(isIdempotent('POST')).toBe(false);
@@ -75,11 +81,6 @@ describe('retry policy and deadline', () => {
   });
 
   it('happy flow: the deadline is the lesser of the service timeout and Lambda time minus margin', () => {
-    const correlation = {
-      correlationId: 'c',
-      source: 'generated' as const,
-      trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentId: '0'.repeat(16), flags: '01' },
-    };
     const deadline = (remainingTimeMs: number, timeoutMs: number) =>
       withTimeout(
         outboundCall({ correlation, remainingTimeMs, marginMs: 1000, now: 1000 }),
@@ -92,11 +93,6 @@ describe('retry policy and deadline', () => {
   });
 
   it('happy flow: the narrowed call aborts at its own deadline, and the request call stays open', async () => {
-    const correlation = {
-      correlationId: 'c',
-      source: 'generated' as const,
-      trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentId: '0'.repeat(16), flags: '01' },
-    };
     const request = outboundCall({ correlation, remainingTimeMs: 60_000 });
     const narrowed = withTimeout(request, 20);
     await new Promise((resolve) => setTimeout(resolve, 60));
@@ -106,11 +102,6 @@ describe('retry policy and deadline', () => {
   });
 
   it('withinTimeout: the work sees the lesser deadline and aborts at it; the timer ends with the work', async () => {
-    const correlation = {
-      correlationId: 'c',
-      source: 'generated' as const,
-      trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentId: '0'.repeat(16), flags: '01' },
-    };
     const request = outboundCall({ correlation, remainingTimeMs: 60_000 });
     let slow: AbortSignal | undefined;
     await withinTimeout(request, 20, async (call) => {
