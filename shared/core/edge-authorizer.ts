@@ -3,6 +3,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
+import { bearerToken } from '../auth/bearer-token';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { containerCoreDependencies } from '../container';
 import { AuthenticationError, GatewayError } from '../errors';
@@ -36,8 +37,6 @@ export interface EdgeAuthorizerOptions {
  */
 export const UNAUTHORIZED = 'Unauthorized';
 
-const BEARER = /^Bearer[ ]+([^ ]+)$/i;
-
 /**
  * The Authorization header as the authorizer sees it. AWS puts the identity source values in
  * `identitySource` (one entry here: the header); headers are lower-case in AWS and in their
@@ -70,7 +69,7 @@ export function createEdgeAuthorizer(
     const logger = options.logger ?? containerLogger;
 
     const header = authorizationHeader(event)?.trim();
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    const token = header ? bearerToken(header) : undefined;
     try {
       if (!token) throw new AuthenticationError('a bearer token is required');
       const principal = await verifier.verify(token);

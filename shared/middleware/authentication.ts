@@ -1,3 +1,4 @@
+import { bearerToken } from '../auth/bearer-token';
 import type { Principal } from '../auth/principal';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AuthenticationError, InvalidTokenError } from '../errors';
@@ -25,7 +26,6 @@ export interface AuthenticationOptions {
   basic?: BasicAuthenticationOptions;
 }
 
-const BEARER = /^Bearer[ ]+([^ ]+)$/i;
 const BASIC = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})$/i;
 
 /**
@@ -46,9 +46,9 @@ export function authentication(options: AuthenticationOptions): GatewayMiddlewar
       throw new AuthenticationError('a bearer token is required', challenge);
     }
     const state = requestStateOf(request.context);
-    const bearer = BEARER.exec(header);
-    if (bearer?.[1]) {
-      state.principal = await options.verifier.verify(bearer[1]);
+    const bearer = bearerToken(header);
+    if (bearer) {
+      state.principal = await options.verifier.verify(bearer);
       return;
     }
     const basic = options.basic ? BASIC.exec(header) : null;
