@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { writeCompiledConfig } from '../../shared/modules/compiled-config-file';
 import { startProcess, waitForHttp } from '../child-process';
+import { handlerModules, warmTranspileCache } from './transpile-cache';
 import { LOCAL_HOST } from '../ports';
 import type { LocalService } from './types';
 
@@ -25,6 +26,12 @@ export function createServerlessOfflineService(
       if (writeCompiledConfig({ ...process.env, ...lambdaEnv })) {
         process.stderr.write('config: wrote config/crossgate.compiled.json\n');
       }
+      const configFiles = ['serverless.yml', ...(options.configFile ? [options.configFile] : [])];
+      await warmTranspileCache({
+        root: projectRoot,
+        modules: handlerModules(projectRoot, configFiles),
+        env: { ...process.env, ...lambdaEnv },
+      });
       const osls = fileURLToPath(
         new URL('../../node_modules/osls/bin/serverless.js', import.meta.url),
       );
