@@ -54,6 +54,15 @@ const KEY_CHARACTERS = 32;
 const keyOf = (token: string): string => token.slice(-KEY_CHARACTERS);
 
 /**
+ * True for a principal this cache stored, and so hands to every request with its token: the
+ * same object each time (what /me keeps its answer by). Stored principals are frozen, and
+ * nothing else freezes a principal.
+ */
+export function isRememberedPrincipal(principal: Principal): boolean {
+  return Object.isFrozen(principal);
+}
+
+/**
  * Remembers tokens that passed verification, so a caller that reuses its token (they do, for
  * its whole lifetime) pays for two signature checks, not one per request: a token is stored
  * on its second verification, so one-shot tokens leave nothing behind (token-doorkeeper.ts).

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../auth/principal';
+import { isRememberedPrincipal } from '../auth/verified-token-cache';
 import { compiledConfig } from '../config/compiled-document';
 import { containerCoreDependencies, type GatewayDependencies } from '../container';
 import { jsonBodyResponse } from '../http/responses';
@@ -50,9 +51,9 @@ export function createMeHandler(options: MeHandlerOptions = {}) {
       if (body === undefined) {
         // The shape of JSON.stringify({ principal, scopes, groups, allowed }).
         body = `{"principal":${JSON.stringify(principal)},"scopes":${JSON.stringify(principal.scopes)},"groups":${JSON.stringify(principal.groups)},"allowed":${allowedJson(principal)}}`;
-        // Only the verified-token cache's principals (frozen) come back; keeping a one-shot
-        // token's answer would cost a weak entry the collector must trace, for nothing.
-        if (Object.isFrozen(principal)) bodyByPrincipal.set(principal, body);
+        // Only the verified-token cache's principals come back; keeping a one-shot token's
+        // answer would cost a weak entry the collector must trace, for nothing.
+        if (isRememberedPrincipal(principal)) bodyByPrincipal.set(principal, body);
       }
       return jsonBodyResponse(200, body);
     },

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../../shared/auth/principal';
-import { VerifiedTokenCache } from '../../../../shared/auth/verified-token-cache';
+import {
+  isRememberedPrincipal,
+  VerifiedTokenCache,
+} from '../../../../shared/auth/verified-token-cache';
 
 const principal = (subject: string): Principal => ({
   subject,
@@ -79,6 +82,19 @@ describe('VerifiedTokenCache', () => {
     const cached = cache.get('t1')!;
     expect(() => (cached.groups as string[]).push('admins')).toThrow();
     expect(Object.isFrozen(cached)).toBe(true);
+  });
+
+  it('tells a principal it handed out from one a single verification made (what /me keeps)', () => {
+    const cache = storedOnFirstUse();
+    const oneShot = principal('a');
+    expect(isRememberedPrincipal(oneShot)).toBe(false);
+    cache.set('t1', oneShot, { exp: Date.now() / 1000 + 60 });
+    expect(isRememberedPrincipal(cache.get('t1')!)).toBe(true);
+    // Offered but not stored (the doorkeeper's first sight): still one request's own.
+    const doorkept = new VerifiedTokenCache();
+    const first = principal('b');
+    doorkept.set('t2', first, { exp: Date.now() / 1000 + 60 });
+    expect(isRememberedPrincipal(first)).toBe(false);
   });
 
   it('bounds its memory in bytes: large tokens evict older ones before maxEntries is reached', () => {
