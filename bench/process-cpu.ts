@@ -39,3 +39,22 @@ export function processGroupCpuMs(pid: number): number {
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
+
+/**
+ * CPU milliseconds of one process, split between its main thread (serverless offline's HTTP
+ * server, its event building, the messages to and from workers, the log lines it relays) and
+ * all its other threads (the function's worker threads, V8's and libuv's helpers). Linux only
+ * (/proc/<pid>/task). A thread that ended between two readings drops out of the second one.
+ */
+export function threadSplitCpuMs(pid: number): { mainThread: number; otherThreads: number } {
+  let mainThread = 0;
+  let otherThreads = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const fields = stat(`${pid}/task/${tid}`);
+    if (!fields) continue;
+    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    if (tid === String(pid)) mainThread += ms;
+    else otherThreads += ms;
+  }
+  return { mainThread, otherThreads };
+}
