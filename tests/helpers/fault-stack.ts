@@ -6,8 +6,9 @@ import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 export interface FaultStackOptions {
   /**
-   * Added to CROSSGATE_PORT_OFFSET (30000 here by default) so the dedicated stack never meets
-   * the shared test stack or `npm start`. Each suite or bench that starts one picks its own.
+   * Added to CROSSGATE_PORT_OFFSET (20000 here by default, the shared test stack's) so the
+   * dedicated stack never meets the shared test stack or `npm start`. Each suite or bench that
+   * starts one picks its own.
    */
   portShift: number;
   /** Secrets TTL of the functions: short, so a test can outwait it. */
@@ -32,7 +33,9 @@ export interface FaultStack {
  * Gerrit `/__stand-in/faults`, echo's `/hang`).
  */
 export async function startFaultStack(options: FaultStackOptions): Promise<FaultStack> {
-  const base = Number(process.env.CROSSGATE_PORT_OFFSET ?? 30000);
+  // Below Linux's ephemeral range (32768 and up): at 30000 + 1700, CI found the Gerrit
+  // stand-in's port (36110) taken by a client socket of another test.
+  const base = Number(process.env.CROSSGATE_PORT_OFFSET ?? 20000);
   const ports = resolvePorts({ CROSSGATE_PORT_OFFSET: String(base + options.portShift) });
   const proxies: FaultProxy[] = [];
   const proxy: { secrets?: FaultProxy; spanner?: FaultProxy } = {};
