@@ -49,7 +49,7 @@ import { median, round } from './stats';
 
 /**
  * `npm run bench`: what the gateway costs on top of the call it protects. Brings up the
- * offline stack on its own ports (offset 50000), measures, stops it. Never part of `npm test`.
+ * offline stack on its own ports (offset 10000, below Linux's ephemeral range), measures, stops it. Never part of `npm test`.
  */
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 15);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 20_000);
@@ -64,7 +64,7 @@ const throughputRounds = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 3);
 const benchStarted = performance.now();
 const ports = resolvePorts({
   ...process.env,
-  CROSSGATE_PORT_OFFSET: process.env.CROSSGATE_PORT_OFFSET ?? '50000',
+  CROSSGATE_PORT_OFFSET: process.env.CROSSGATE_PORT_OFFSET ?? '10000',
 });
 
 const services = [
