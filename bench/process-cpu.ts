@@ -12,6 +12,11 @@ export function listenerPid(port: number): number {
   return Number(pid);
 }
 
+/** User + system CPU milliseconds from /proc stat fields (after the name): utime(11), stime(12). */
+function cpuMsOf(fields: string[]): number {
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
 function stat(pid: string): string[] | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -30,14 +35,14 @@ function stat(pid: string): string[] | undefined {
 export function processGroupCpuMs(pid: number): number {
   const group = stat(String(pid))?.[2];
   if (!group) throw new Error(`process ${pid} is gone`);
-  let ticks = 0;
+  let ms = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const fields = stat(entry);
-    // After the name: state(0) ppid(1) pgrp(2) ... utime(11) stime(12).
-    if (fields?.[2] === group) ticks += Number(fields[11]) + Number(fields[12]);
+    // After the name: state(0) ppid(1) pgrp(2) ...
+    if (fields?.[2] === group) ms += cpuMsOf(fields);
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return ms;
 }
 
 /**
@@ -52,7 +57,7 @@ export function threadSplitCpuMs(pid: number): { mainThread: number; otherThread
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     const fields = stat(`${pid}/task/${tid}`);
     if (!fields) continue;
-    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const ms = cpuMsOf(fields);
     if (tid === String(pid)) mainThread += ms;
     else otherThreads += ms;
   }

@@ -9,7 +9,7 @@ import { tokenFor } from '../local/tokens';
 import { parseGatewayConfig as parseConfig } from '../shared/modules/gateway-config';
 import { configDocument, unitTestEnv } from '../tests/helpers/config';
 import { assertionSigning, type AssertionSigningResult } from './sections/assertion-signing';
-import { coldBurst, formatColdBurst } from './sections/cold-burst';
+import { coldBurst, coldBurstConcurrency, formatColdBurst } from './sections/cold-burst';
 import {
   coldStarts,
   nodeStartMs,
@@ -25,6 +25,10 @@ import {
   type SpannerRoundTripsResult,
 } from './sections/spanner-round-trips';
 import { checkTotals, throughput, type ThroughputResult } from './sections/throughput';
+import { listenerPid, processGroupCpuMs, threadSplitCpuMs } from './process-cpu';
+import { warmOverhead } from './sections/warm-overhead';
+import { warmWorkers, type WarmWave } from './warm-workers';
+import { median, round } from './stats';
 
 /** One measured autocannon run of section 4, in its round. */
 type ThroughputRun = ThroughputResult & {
@@ -42,10 +46,6 @@ type ThroughputRun = ThroughputResult & {
    */
   standInsCpuMsPerRequest: number;
 };
-import { listenerPid, processGroupCpuMs, threadSplitCpuMs } from './process-cpu';
-import { warmOverhead } from './sections/warm-overhead';
-import { warmWorkers, type WarmWave } from './warm-workers';
-import { median, round } from './stats';
 
 /**
  * `npm run bench`: what the gateway costs on top of the call it protects. Brings up the
@@ -296,25 +296,20 @@ try {
   await stack.stop();
 }
 
-// Concurrent first requests of section 8: 10 per core, 50 at most (BENCH_COLD_BURST overrides).
-// Each one starts a serverless offline worker that loads the TypeScript sources through tsx:
-// ~0.4 s of CPU for me (measured: 10 workers at once, 3.8-4.8 s of CPU), against the 30-43 ms
-// bundle import Lambda runs on a CPU of its own. On 2 cores, 50 of them need ~20 s of CPU and
-// pass the function's 10 s timeout, which says nothing about the JWKS fetches the section is
-// for (BENCHMARKS.md, "Section 8").
-const coldBurstConcurrency = Number(
-  process.env.BENCH_COLD_BURST ?? Math.min(50, 10 * cpus().length),
-);
+// Section 8's concurrency: BENCH_COLD_BURST, else the section's own default (10 per core).
+const coldBurstOptions = process.env.BENCH_COLD_BURST
+  ? { concurrency: Number(process.env.BENCH_COLD_BURST) }
+  : {};
 
 // After the bench stack is down, so that nothing else competes: each run starts its own stack.
 if (sections.has(8)) {
   console.log(
-    `8. cold burst: ${coldBurstConcurrency} concurrent first requests on a fresh stack, without/with embedded JWKS...`,
+    `8. cold burst: ${coldBurstConcurrency(coldBurstOptions)} concurrent first requests on a fresh stack, without/with embedded JWKS...`,
   );
   // As the other sections: timed, and a failure recorded and printed loudly, not a crash.
   const started = performance.now();
   try {
-    results.coldBurst = await coldBurst({ concurrency: coldBurstConcurrency });
+    results.coldBurst = await coldBurst(coldBurstOptions);
   } catch (error) {
     const failures = results.failures as Record<string, string>;
     failures['8'] = error instanceof Error ? error.message : String(error);

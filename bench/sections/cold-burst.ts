@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolvePorts } from '../../local/ports';
@@ -40,7 +41,20 @@ export interface ColdBurstOptions {
   requestTimeoutMs?: number;
 }
 
-const defaults = { concurrency: 20, portShift: 1800, requestTimeoutMs: 29_000 };
+/**
+ * Concurrent first requests: 10 per core, 50 at most. Each starts a serverless offline worker
+ * that loads the TypeScript sources through tsx, ~0.4 s of CPU for me (10 workers at once:
+ * 3.8-4.8 s), against the 30-43 ms bundle import Lambda runs on a CPU of its own. On 2 cores,
+ * 50 of them need ~20 s of CPU and pass the function's 10 s timeout, which says nothing about
+ * the JWKS fetches this section is for (BENCHMARKS.md, "Section 8").
+ */
+const defaultConcurrency = Math.min(50, 10 * cpus().length);
+
+const defaults = {
+  concurrency: defaultConcurrency,
+  portShift: 1800,
+  requestTimeoutMs: 29_000,
+};
 
 /** The module the functions load their embedded keys from (empty in the repository). */
 const embeddedFile = fileURLToPath(
@@ -174,6 +188,11 @@ async function burst(embedded: boolean, options: typeof defaults): Promise<ColdB
  * with JWKS fetched on first use and once with the keys embedded. Issue 15 measured 22 x 503 of
  * 50 on 2 cores before (JWKS fetches timing out at 3 s). Each run starts its own stack.
  */
+/** How many concurrent first requests `coldBurst` sends with these options. */
+export function coldBurstConcurrency(opts: ColdBurstOptions = {}): number {
+  return opts.concurrency ?? defaults.concurrency;
+}
+
 export async function coldBurst(
   opts: ColdBurstOptions = {},
 ): Promise<{ before: ColdBurstRun; after: ColdBurstRun }> {
