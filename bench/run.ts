@@ -402,7 +402,7 @@ function printReport(all: Record<string, unknown>): void {
     blocks.push(`1. Warm overhead per request, in process (median / p99, µs)
    gateway, same token (cache hit)  ${warm.gatewayMedianUs} / ${warm.gatewayP99Us}
    peer chain, same token           ${warm.peerMedianUs} / ${warm.peerP99Us}
-   gateway, fresh token each        ${warm.gatewayFreshMedianUs} / ${warm.gatewayFreshP99Us}   (${warm.freshTokens} tokens)
+   gateway, fresh token each        ${warm.gatewayFreshMedianUs} / ${warm.gatewayFreshP99Us}   (${warm.freshTokens} tokens, after ${warm.freshWarmUpTokens} warm-up tokens)
    peer chain, fresh token each     ${warm.peerFreshMedianUs} / ${warm.peerFreshP99Us}
    bare handler, same body          ${warm.bareMedianUs} / ${warm.bareP99Us}
    one RS256 verify (node:crypto)   ${warm.rs256MedianUs} / ${warm.rs256P99Us}

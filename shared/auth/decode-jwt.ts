@@ -9,13 +9,20 @@ import { decomposeUnverifiedJwt, type DecomposedJwt } from 'aws-jwt-verify/jwt';
  */
 const GUARDED_NAMES = ['__proto__', 'constructor'] as const;
 
+/** Headers decoded before, by their base64url segment (see `decodeJwt`). */
+export type KnownJwtHeaders = ReadonlyMap<string, DecomposedJwt['header']>;
+
 /**
  * Decodes a compact JWS into aws-jwt-verify's DecomposedJwt, unverified: the same result and
  * the same errors (JwtParseError) as `decomposeUnverifiedJwt`, which a property test checks.
  * The caller has already checked the token's shape (token-precheck.ts); the library's checks
  * of the header and payload claim types are repeated here because it does not export them.
+ *
+ * `knownHeaders` holds headers this function decoded before, keyed by the exact segment: every
+ * token signed with one key carries the same header segment, so a new token of a known issuer
+ * key costs one decode (its payload), not two. 0.7 µs of each new token (issue 16).
  */
-export function decodeJwt(token: string): DecomposedJwt {
+export function decodeJwt(token: string, knownHeaders?: KnownJwtHeaders): DecomposedJwt {
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
   // Anything but three non-empty parts is the library's to refuse, with its own message.
@@ -29,13 +36,14 @@ export function decodeJwt(token: string): DecomposedJwt {
   }
   const headerB64 = token.slice(0, firstDot);
   const payloadB64 = token.slice(firstDot + 1, secondDot);
-  const headerJson = Buffer.from(headerB64, 'base64url').toString('utf8');
+  const knownHeader = knownHeaders?.get(headerB64);
+  const headerJson = knownHeader ? '' : Buffer.from(headerB64, 'base64url').toString('utf8');
   const payloadJson = Buffer.from(payloadB64, 'base64url').toString('utf8');
   if (GUARDED_NAMES.some((name) => headerJson.includes(name) || payloadJson.includes(name))) {
     return decomposeUnverifiedJwt(token);
   }
   // In the library's order, so that a token with several faults gets the library's error.
-  const header = parseObject(headerJson, 'Header');
+  const header = knownHeader ?? parseObject(headerJson, 'Header');
   assertHeaderClaims(header);
   const payload = parseObject(payloadJson, 'Payload');
   assertPayloadClaims(payload);

@@ -68,6 +68,13 @@ type VerifierConfig = Pick<CoreConfig, 'issuers' | 'jwks' | 'auth'>;
  *   const principal = await verifier.verify(token); // throws InvalidTokenError
  */
 export class TokenVerifier {
+  /**
+   * Headers of tokens that passed verification, for `decodeJwt`: one per issuer key in
+   * practice. Only verified tokens add one, so no caller can fill it, and it stops growing
+   * at MAX_KNOWN_HEADERS (a new header is then decoded as before).
+   */
+  private readonly knownHeaders = new Map<string, JwtHeader>();
+
   private constructor(
     private readonly issuersByIss: ReadonlyMap<string, IssuerConfig>,
     private readonly verifier: DecomposedJwtVerifier | undefined,
@@ -183,7 +190,7 @@ export class TokenVerifier {
 
     let decomposed: DecomposedJwt;
     try {
-      decomposed = decodeJwt(token);
+      decomposed = decodeJwt(token, this.knownHeaders);
     } catch {
       throw new InvalidTokenError('token is not a well-formed JWT');
     }
@@ -200,9 +207,24 @@ export class TokenVerifier {
     }
     const principal = principalFromClaims(payload, issuer);
     this.verifiedTokens.set(token, principal, payload);
+    this.rememberHeader(decomposed);
     return principal;
   }
+
+  /** Distinct headers remembered from verified tokens (tests, the benchmark). */
+  get knownHeaderCount(): number {
+    return this.knownHeaders.size;
+  }
+
+  private rememberHeader({ headerB64, header }: DecomposedJwt): void {
+    if (this.knownHeaders.size >= MAX_KNOWN_HEADERS || this.knownHeaders.has(headerB64)) return;
+    // Shared by every later token with this header: nobody may change it.
+    this.knownHeaders.set(headerB64, Object.freeze(header));
+  }
 }
+
+/** Distinct verified token headers kept: a few per trusted issuer key (typ, kid, alg). */
+const MAX_KNOWN_HEADERS = 64;
 
 /** Cognito tokens carry one of two issuer forms; both name the same pool. */
 function cognitoIssuerUrls(userPoolId: string): string[] {

@@ -68,6 +68,22 @@ describe('TokenVerifier against moto (Cognito) and oidc-provider', () => {
     expect(agent).toMatchObject({ subject: 'ops-agent', kind: 'agent' }); // named an agent in config
   });
 
+  it('remembers the header of a verified token only, once per distinct header', async () => {
+    const own = TokenVerifier.create(config);
+    await expect(
+      own.verify(tamperPayload(await token('bob'), { 'cognito:groups': ['admins'] })),
+    ).rejects.toBeInstanceOf(InvalidTokenError);
+    expect(own.knownHeaderCount).toBe(0);
+    const first = await own.verify(await token('bob'));
+    const second = await own.verify(await token('alice'));
+    expect(own.knownHeaderCount).toBe(1);
+    // The second token was decoded with the remembered header, to the same principal shape.
+    expect(second).toMatchObject({ username: 'alice', issuerName: 'cognito' });
+    expect(first).toMatchObject({ username: 'bob', issuerName: 'cognito' });
+    await own.verify(await token('ci-bot'));
+    expect(own.knownHeaderCount).toBe(2);
+  });
+
   it('error flow: a tampered payload fails the signature check', async () => {
     await expectInvalid(
       tamperPayload(await token('bob'), { 'cognito:groups': ['admins'] }),
