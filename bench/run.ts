@@ -195,6 +195,15 @@ try {
         string,
         string,
       ];
+      // Per round, the least CPU a /run can cost in serverless offline: /me's chain over /bare
+      // (verification, policy, audit), plus one GET to echo as /bare-upstream makes it, with
+      // no forwarder work at all (no headers, echo's short 401).
+      const runCpuFloors = of(me).map(
+        (meRun, index) =>
+          of(bareUpstream)[index]!.cpuMsPerRequest +
+          meRun.cpuMsPerRequest -
+          of(bare)[index]!.cpuMsPerRequest,
+      );
       results.throughput = {
         runs,
         warmUp,
@@ -209,6 +218,28 @@ try {
         bareUpstreamCpuToBare: perRound(bareUpstream, bare, (r) => r.cpuMsPerRequest),
         runCpuToBareUpstream: perRound(run, bareUpstream, (r) => r.cpuMsPerRequest),
         meCpuToBare: perRound(me, bare, (r) => r.cpuMsPerRequest),
+        // The least /run can cost here against /me (runCpuFloors, above); against the
+        // target of 1.5x, a /run at this floor would just meet it.
+        runCpuFloorToMe: round(
+          median(runCpuFloors.map((floor, index) => floor / of(me)[index]!.cpuMsPerRequest)),
+          2,
+        ),
+        // An estimate, not a measurement: /run's throughput against /me's if its CPU were at
+        // that floor, with the stand-ins' CPU of /run as measured (echo checks the Google ID
+        // token and the assertion on the same two cores), taking throughput as inversely
+        // proportional to the CPU of both processes (autocannon's own not counted).
+        runThroughputCeilingToMe: round(
+          median(
+            runCpuFloors.map((floor, index) => {
+              const meRun = of(me)[index]!;
+              return (
+                (meRun.cpuMsPerRequest + meRun.standInsCpuMsPerRequest) /
+                (floor + of(run)[index]!.standInsCpuMsPerRequest)
+              );
+            }),
+          ),
+          2,
+        ),
         // Where each route's CPU goes (medians over the rounds, ms per request).
         cpuSplit: Object.fromEntries(
           targets.map(({ name }) => [
@@ -384,6 +415,8 @@ function printReport(all: Record<string, unknown>): void {
         bareUpstreamCpuToBare: number;
         meCpuToBare: number;
         runCpuToBareUpstream: number;
+        runCpuFloorToMe: number;
+        runThroughputCeilingToMe: number;
         runToBare: number;
         runToMe: number;
         runCpuToMe: number;
@@ -438,6 +471,7 @@ ${tp.runs.map((run) => `   ${run.round} ${run.name.padEnd(22)} ${String(run.requ
    /me to bare: ${tp.meToBare}x   /run to /me: ${tp.runToMe}x (target >= 0.7x: ${verdict(tp.runToMe >= 0.7)})
    CPU per /run / per /me: ${tp.runCpuToMe}x (target <= 1.5x: ${verdict(tp.runCpuToMe <= 1.5)})
    baselines, CPU per request: /bare-upstream (one GET, no gateway) / /bare ${tp.bareUpstreamCpuToBare}x   /me / /bare ${tp.meCpuToBare}x   /run / /bare-upstream ${tp.runCpuToBareUpstream}x
+   floor of CPU per /run / per /me (/me's chain plus one bare GET, no forwarder work): ${tp.runCpuFloorToMe}x; estimated throughput /run / /me at that floor, echo as it is: ${tp.runThroughputCeilingToMe}x
    CPU-ms per request, medians (serverless offline's main thread / its workers; the stand-ins, not counted above):
 ${Object.entries(tp.cpuSplit)
   .map(
