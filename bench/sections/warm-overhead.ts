@@ -120,7 +120,7 @@ export async function warmOverhead(
   // The peer's path is the same for a new token and a known one, so the same-token calls warm
   // it; the gateway's new-token path (decode, signature check, principal) runs only for new
   // tokens, and without this it was measured at its first 200-1,000 calls, still warming:
-  // 0.92-0.94x the peer, against 0.84-0.86x after 2,000 (2026-12-02 15:50, paired runs).
+  // 0.92-0.94x the peer, against 0.84-0.86x after 2,000 (2026-12-02 about 15:40, paired runs).
   for (const chain of [me, peer]) {
     const events = warmUpTokens.map(deliveredEvent);
     let next = 0;
