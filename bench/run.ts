@@ -49,7 +49,8 @@ type ThroughputRun = ThroughputResult & {
 
 /**
  * `npm run bench`: what the gateway costs on top of the call it protects. Brings up the
- * offline stack on its own ports (offset 10000, below Linux's ephemeral range), measures, stops it. Never part of `npm test`.
+ * offline stack on its own ports (offset 10000, below Linux's ephemeral range), measures,
+ * stops it. Never part of `npm test`.
  */
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 15);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 20_000);
@@ -90,6 +91,23 @@ const results: Record<string, unknown> = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cpuCount: cpus().length,
 };
+const failures: Record<string, string> = {};
+const sectionSeconds: Record<string, number> = {};
+results.sectionSeconds = sectionSeconds;
+results.failures = failures;
+/** Runs one section; a failure is recorded and printed loudly, and the others still run. */
+async function section(number: number, title: string, run: () => Promise<void>): Promise<void> {
+  if (!sections.has(number)) return;
+  console.log(`${number}. ${title}...`);
+  const started = performance.now();
+  try {
+    await run();
+  } catch (error) {
+    failures[String(number)] = error instanceof Error ? error.message : String(error);
+    console.error(`\n!!! section ${number} FAILED: ${failures[String(number)]}\n`);
+  }
+  sectionSeconds[String(number)] = round((performance.now() - started) / 1000, 0);
+}
 try {
   // In-process sections run as a Lambda would: region and role credentials in the environment
   // (moto's test credentials here).
@@ -105,23 +123,6 @@ try {
   const config = parseConfig(configDocument(), { ...unitTestEnv, ...stack.state.lambdaEnv });
 
   const bob = { authorization: `Bearer ${await tokenFor(stack.state, 'bob')}` };
-  const failures: Record<string, string> = {};
-  /** Runs one section; a failure is recorded and printed loudly, and the others still run. */
-  const section = async (number: number, title: string, run: () => Promise<void>) => {
-    if (!sections.has(number)) return;
-    console.log(`${number}. ${title}...`);
-    const started = performance.now();
-    try {
-      await run();
-    } catch (error) {
-      failures[String(number)] = error instanceof Error ? error.message : String(error);
-      console.error(`\n!!! section ${number} FAILED: ${failures[String(number)]}\n`);
-    }
-    sectionSeconds[String(number)] = round((performance.now() - started) / 1000, 0);
-  };
-  const sectionSeconds: Record<string, number> = {};
-  results.sectionSeconds = sectionSeconds;
-  results.failures = failures;
 
   await section(
     4,
@@ -333,24 +334,13 @@ const coldBurstOptions = process.env.BENCH_COLD_BURST
   : {};
 
 // After the bench stack is down, so that nothing else competes: each run starts its own stack.
-if (sections.has(8)) {
-  console.log(
-    `8. cold burst: ${coldBurstConcurrency(coldBurstOptions)} concurrent first requests on a fresh stack, without/with embedded JWKS...`,
-  );
-  // As the other sections: timed, and a failure recorded and printed loudly, not a crash.
-  const started = performance.now();
-  try {
+await section(
+  8,
+  `cold burst: ${coldBurstConcurrency(coldBurstOptions)} concurrent first requests on a fresh stack, without/with embedded JWKS`,
+  async () => {
     results.coldBurst = await coldBurst(coldBurstOptions);
-  } catch (error) {
-    const failures = results.failures as Record<string, string>;
-    failures['8'] = error instanceof Error ? error.message : String(error);
-    console.error(`\n!!! section 8 FAILED: ${failures['8']}\n`);
-  }
-  (results.sectionSeconds as Record<string, number>)['8'] = round(
-    (performance.now() - started) / 1000,
-    0,
-  );
-}
+  },
+);
 
 results.durationSeconds = round((performance.now() - benchStarted) / 1000, 0);
 results.loadAverage = loadavg().map((value) => round(value, 2));
@@ -360,9 +350,9 @@ mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
 printReport(results);
 const missing = Object.entries(summary).filter(([, value]) => typeof value !== 'number');
-if (missing.length > 0 || Object.keys(results.failures as object).length > 0) {
+if (missing.length > 0 || Object.keys(failures).length > 0) {
   console.error(
-    `\n!!! bench incomplete: summary lacks ${missing.map(([key]) => key).join(', ') || 'nothing'}; failed sections: ${JSON.stringify(results.failures)}`,
+    `\n!!! bench incomplete: summary lacks ${missing.map(([key]) => key).join(', ') || 'nothing'}; failed sections: ${JSON.stringify(failures)}`,
   );
   process.exitCode = 1;
 }

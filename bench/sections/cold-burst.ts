@@ -183,16 +183,16 @@ async function burst(embedded: boolean, options: typeof defaults): Promise<ColdB
   }
 }
 
-/**
- * Cold burst: `concurrency` concurrent first requests (GET /me) on a fresh offline stack, once
- * with JWKS fetched on first use and once with the keys embedded. Issue 15 measured 22 x 503 of
- * 50 on 2 cores before (JWKS fetches timing out at 3 s). Each run starts its own stack.
- */
 /** How many concurrent first requests `coldBurst` sends with these options. */
 export function coldBurstConcurrency(opts: ColdBurstOptions = {}): number {
   return opts.concurrency ?? defaults.concurrency;
 }
 
+/**
+ * Cold burst: `concurrency` concurrent first requests (GET /me) on a fresh offline stack, once
+ * with JWKS fetched on first use and once with the keys embedded. Issue 15 measured 22 x 503 of
+ * 50 on 2 cores before (JWKS fetches timing out at 3 s). Each run starts its own stack.
+ */
 export async function coldBurst(
   opts: ColdBurstOptions = {},
 ): Promise<{ before: ColdBurstRun; after: ColdBurstRun }> {
